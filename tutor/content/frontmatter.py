@@ -1,0 +1,88 @@
+"""Split a slide file into its front matter and Markdown body.
+
+The front matter is a block of `key: value` lines between two `---` lines
+at the top of the file. It is deliberately tiny (no YAML dependency) so
+that every problem can be pinned to a line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tutor.content.model import Demo
+
+FENCE = "---"
+_KEY_LINE = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_-]*)\s*:\s*(?P<value>.*?)\s*$")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+class FrontMatterError(ValueError):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Parsed:
+    fields: dict[str, str]
+    lines: dict[str, int]
+    """1-based line number of each field."""
+    body: str
+    body_line: int
+    """Line on which the body starts."""
+
+
+def split(text: str) -> Parsed:
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != FENCE:
+        raise FrontMatterError(1, "slide must start with a '---' front matter block")
+    fields: dict[str, str] = {}
+    where: dict[str, int] = {}
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == FENCE:
+            body = "\n".join(lines[number:]).strip("\n")
+            return Parsed(fields, where, body, number + 1)
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = _KEY_LINE.match(line)
+        if match is None:
+            raise FrontMatterError(number, f"expected 'key: value' in front matter, got {line!r}")
+        key = match["key"]
+        if key in fields:
+            raise FrontMatterError(number, f"field '{key}' given twice (first on line {where[key]})")
+        fields[key] = match["value"]
+        where[key] = number
+    raise FrontMatterError(1, "front matter is not closed by a '---' line")
+
+
+def _value(raw: str) -> str | int | float | bool | tuple[float, ...]:
+    low = raw.lower()
+    if low in ("true", "yes", "on"):
+        return True
+    if low in ("false", "no", "off"):
+        return False
+    if _NUMBER.match(raw):
+        return int(raw) if re.fullmatch(r"[+-]?\d+", raw) else float(raw)
+    parts = raw.split(",")
+    if len(parts) > 1 and all(_NUMBER.match(p.strip()) for p in parts):
+        return tuple(float(p) for p in parts)
+    return raw
+
+
+def parse_demo(spec: str) -> Demo:
+    """`lr-race rates=0.01,0.3,3 data=moons` -> Demo('lr-race', {...})."""
+    words = spec.split()
+    if not words:
+        raise ValueError("demo needs a name")
+    name, *options = words
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+        raise ValueError(f"demo name {name!r} must be lowercase letters, digits and hyphens")
+    params: dict[str, str | int | float | bool | tuple[float, ...]] = {}
+    for option in options:
+        key, eq, raw = option.partition("=")
+        if not eq or not key or not raw:
+            raise ValueError(f"demo parameter {option!r} must look like key=value")
+        params[key] = _value(raw)
+    return Demo(name, params)

@@ -1,0 +1,96 @@
+"""The shapes of a deck once loaded: plain frozen dataclasses, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Demo:
+    """A live widget a slide asks for, e.g. `demo: lr-race rates=0.01,0.3,3`."""
+
+    name: str
+    params: dict[str, str | int | float | bool | tuple[float, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Slide:
+    id: str
+    title: str
+    section: str
+    """Id of the section the slide belongs to."""
+    body: str
+    """Markdown text of the slide."""
+    demo: Demo | None = None
+    path: Path | None = None
+    """File the slide came from (for messages)."""
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    minutes: float
+    """Planned minutes of the session spent on this section."""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    topic: str
+    prompt: str
+    choices: tuple[str, ...]
+    answer: int
+    """Index (0-based) of the right choice in `choices`."""
+    explain: str
+    slide: str
+    """Id of the slide that teaches the answer."""
+
+
+@dataclass(frozen=True)
+class Deck:
+    id: str
+    title: str
+    summary: str
+    minutes: float
+    prerequisites: tuple[str, ...]
+    sections: tuple[Section, ...]
+    slides: tuple[Slide, ...]
+    topics: tuple[str, ...]
+    """Quiz topics in the order a round asks them (one question each)."""
+    questions: tuple[Question, ...]
+    order: int = 100
+    """Position in the library (lower first)."""
+    path: Path | None = None
+
+    def slide_index(self, slide_id: str) -> int:
+        """Position of the slide with this id; KeyError if there is none."""
+        for i, slide in enumerate(self.slides):
+            if slide.id == slide_id:
+                return i
+        raise KeyError(slide_id)
+
+    def section(self, section_id: str) -> Section:
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+    def minutes_left(self, index: int) -> float:
+        """Planned minutes left when the learner is on slide `index`.
+
+        Sections after the current one count in full; the current section
+        counts for the share of its slides not yet reached.
+        """
+        if not self.slides:
+            return 0.0
+        index = max(0, min(index, len(self.slides) - 1))
+        current = self.slides[index].section
+        order = [s.id for s in self.sections]
+        pos = order.index(current)
+        later = sum(s.minutes for s in self.sections[pos + 1 :])
+        in_section = [i for i, s in enumerate(self.slides) if s.section == current]
+        done = in_section.index(index)
+        share_left = 1 - done / len(in_section)
+        return later + self.sections[pos].minutes * share_left

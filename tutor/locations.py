@@ -1,0 +1,74 @@
+"""Where dltutor keeps things: bundled decks, saved state, compiled kernels.
+
+One small module so that every path decision is made (and overridden) in
+one place. Nothing here imports numpy, numba or Textual.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "dltutor"
+
+STATE_DIR_ENV = "DLTUTOR_STATE_DIR"
+"""Environment variable that overrides the directory of saved progress."""
+
+CONTENT_DIR_ENV = "DLTUTOR_CONTENT_DIR"
+"""Environment variable that points dltutor at another folder of decks."""
+
+CACHE_DIR_ENV = "DLTUTOR_CACHE_DIR"
+"""Environment variable that overrides where compiled kernels are cached."""
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def content_dir() -> Path:
+    """The folder of decks: the override, the copy inside the wheel, or the
+    checkout's `content/` when running from source."""
+    override = os.environ.get(CONTENT_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    bundled = _PACKAGE_DIR / "_content"
+    if bundled.is_dir():
+        return bundled
+    return _PACKAGE_DIR.parent / "content"
+
+
+def state_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The folder that holds saved progress (created if missing)."""
+    chosen = explicit or os.environ.get(STATE_DIR_ENV)
+    path = Path(chosen).expanduser() if chosen else Path(platformdirs.user_state_dir(APP_NAME))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _writable(path: Path) -> bool:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f".probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+        return True
+    except OSError:
+        return False
+
+
+def kernel_cache_dir() -> Path:
+    """A writable folder for numba's compiled-kernel cache.
+
+    The user cache directory first (an installed package directory is often
+    read-only on a shared server), then a private temporary folder, so the
+    engine always has somewhere to cache and never fails for lack of one.
+    """
+    override = os.environ.get(CACHE_DIR_ENV)
+    candidates = [Path(override).expanduser()] if override else []
+    candidates.append(Path(platformdirs.user_cache_dir(APP_NAME)) / "numba")
+    candidates.append(Path(tempfile.gettempdir()) / f"{APP_NAME}-{os.getuid()}" / "numba")
+    for candidate in candidates:
+        if _writable(candidate):
+            return candidate
+    return Path(tempfile.mkdtemp(prefix=f"{APP_NAME}-numba-"))

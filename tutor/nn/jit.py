@@ -1,0 +1,27 @@
+"""The one place that imports numba and says how kernels are compiled.
+
+Kernel modules do `from tutor.nn.jit import kernel` and decorate with
+`@kernel`. Importing this module imports numba (about half a second), so
+nothing on the path to the first screen may import it.
+"""
+
+from __future__ import annotations
+
+import os
+
+from tutor.locations import kernel_cache_dir
+
+# numba caches compiled kernels next to the source by default, which fails
+# ("no locator available") when site-packages and HOME are read-only, as on a
+# shared workshop server. Point it at a folder we know is writable.
+if not os.environ.get("NUMBA_CACHE_DIR"):
+    os.environ["NUMBA_CACHE_DIR"] = str(kernel_cache_dir())
+
+import numba  # noqa: E402
+
+numba.config.CACHE_DIR = os.environ["NUMBA_CACHE_DIR"]
+
+
+def kernel(fn):  # type: ignore[no-untyped-def]
+    """Compile `fn` with numba: cached on disk, GIL released, exact maths."""
+    return numba.njit(cache=True, nogil=True)(fn)
