@@ -130,19 +130,33 @@ class ProgressStore:
 
     # -- slides -----------------------------------------------------------
 
-    def visit(self, deck: str, slide: str) -> None:
-        """The learner is on `slide`: remember it as seen and as the place to resume."""
+    def visit(self, deck: str, slide: str, resume: bool = True) -> None:
+        """The learner is on `slide`: remember it as seen and (with `resume`)
+        as the place to continue from."""
         at = _now()
-        with self._db:
+        self._db.execute("BEGIN")
+        try:
             self._db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?, ?, ?)",
                              (self.participant, deck, slide, at))
-            self._db.execute("INSERT OR REPLACE INTO position VALUES (?, ?, ?, ?)",
-                             (self.participant, deck, slide, at))
+            if resume:
+                self._db.execute("INSERT OR REPLACE INTO position VALUES (?, ?, ?, ?)",
+                                 (self.participant, deck, slide, at))
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
 
     def last_slide(self, deck: str) -> str | None:
         row = self._db.execute("SELECT slide FROM position WHERE participant=? AND deck=?",
                                (self.participant, deck)).fetchone()
         return row[0] if row else None
+
+    def recent_position(self) -> tuple[str, str] | None:
+        """(deck, slide) the participant visited last, in any deck."""
+        row = self._db.execute("SELECT deck, slide FROM position WHERE participant=? "
+                               "ORDER BY at DESC, rowid DESC LIMIT 1",
+                               (self.participant,)).fetchone()
+        return (row[0], row[1]) if row else None
 
     def seen(self, deck: str) -> set[str]:
         rows = self._db.execute("SELECT slide FROM seen WHERE participant=? AND deck=?",

@@ -38,12 +38,13 @@ def split(text: str) -> Parsed:
     lines = text.splitlines()
     if not lines or lines[0].strip() != FENCE:
         raise FrontMatterError(1, "slide must start with a '---' front matter block")
+    closing = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() == FENCE),
+                   None)
+    if closing is None:
+        raise FrontMatterError(1, "front matter opened on line 1 is not closed by a '---' line")
     fields: dict[str, str] = {}
     where: dict[str, int] = {}
-    for number, line in enumerate(lines[1:], start=2):
-        if line.strip() == FENCE:
-            body = "\n".join(lines[number:]).strip("\n")
-            return Parsed(fields, where, body, number + 1)
+    for number, line in enumerate(lines[1:closing], start=2):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         match = _KEY_LINE.match(line)
@@ -54,7 +55,8 @@ def split(text: str) -> Parsed:
             raise FrontMatterError(number, f"field '{key}' given twice (first on line {where[key]})")
         fields[key] = match["value"]
         where[key] = number
-    raise FrontMatterError(1, "front matter is not closed by a '---' line")
+    body = "\n".join(lines[closing + 1 :]).strip("\n")
+    return Parsed(fields, where, body, closing + 2)
 
 
 def _value(raw: str) -> str | int | float | bool | tuple[float, ...]:

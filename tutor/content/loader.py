@@ -211,11 +211,12 @@ def _read_slides(folder: Path, section_ids: set[str], problems: list[Problem]) -
 
 
 def _read_quiz(folder: Path, topics: tuple[str, ...], slide_ids: set[str],
-               problems: list[Problem]) -> list[Question]:
+               problems: list[Problem]) -> list[Question] | None:
+    """The questions, or None when the file could not be read at all."""
     path = folder / QUIZ_FILE
     read = _read_toml(path, problems)
     if read is None:
-        return []
+        return None
     data, text = read
     top, blocks = key_lines(text)
     check = _Checker(path, problems)
@@ -273,8 +274,8 @@ def check_deck(folder: Path) -> tuple[Deck | None, list[Problem]]:
     topics: tuple[str, ...] = meta["topics"]
     questions = _read_quiz(folder, topics, {s.id for s in slides}, problems)
     deck_path = folder / DECK_FILE
-    for topic in topics:
-        if not any(q.topic == topic for q in questions):
+    for topic in topics if questions is not None else ():
+        if not any(q.topic == topic for q in questions or ()):
             problems.append(Problem(deck_path, meta["topics_line"],
                                     f"quiz topic '{topic}' has no questions in {QUIZ_FILE}"))
     for section in meta["sections"]:
@@ -285,7 +286,7 @@ def check_deck(folder: Path) -> tuple[Deck | None, list[Problem]]:
     deck = Deck(
         id=folder.name, title=meta["title"], summary=meta["summary"], minutes=meta["minutes"],
         prerequisites=meta["prerequisites"], sections=meta["sections"], slides=tuple(slides),
-        topics=topics, questions=tuple(questions), order=meta["order"], path=folder,
+        topics=topics, questions=tuple(questions or ()), order=meta["order"], path=folder,
     )
     return deck, []
 

@@ -23,5 +23,11 @@ numba.config.CACHE_DIR = os.environ["NUMBA_CACHE_DIR"]
 
 
 def kernel(fn):  # type: ignore[no-untyped-def]
-    """Compile `fn` with numba: cached on disk, GIL released, exact maths."""
-    return numba.njit(cache=True, nogil=True)(fn)
+    """Compile `fn` with numba: cached on disk, GIL released, exact maths.
+
+    error_model="numpy": float division by zero gives inf/nan as in numpy
+    instead of raising. Python's model puts a zero check before every
+    division, which stops LLVM from vectorising any loop that divides
+    (measured: a rational tanh over float32 ran at 3.6 ns/value, 0.7 without).
+    """
+    return numba.njit(cache=True, nogil=True, error_model="numpy")(fn)

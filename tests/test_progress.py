@@ -1,0 +1,93 @@
+"""Saved progress: resume, quiz history, corrupt files, answers that survive a kill."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from tutor.progress import FILE_NAME, ProgressStore
+
+
+def test_resume_point_and_seen_slides_survive_a_restart(tmp_path: Path) -> None:
+    store, notice = ProgressStore.open(tmp_path, "ana")
+    assert notice is None and store.last_slide("dl") is None
+    for slide in ("a", "b", "c", "b"):
+        store.visit("dl", slide)
+    store.visit("dl", "z", resume=False)  # looked at from the quiz
+    store.close()
+
+    again, _ = ProgressStore.open(tmp_path, "ana")
+    assert again.last_slide("dl") == "b"
+    assert again.recent_position() == ("dl", "b")
+    assert again.seen("dl") == {"a", "b", "c", "z"}
+
+
+def test_participants_do_not_see_each_others_progress(tmp_path: Path) -> None:
+    ana, _ = ProgressStore.open(tmp_path, "ana")
+    ben, _ = ProgressStore.open(tmp_path, "ben")
+    ana.visit("dl", "a")
+    attempt = ben.start_attempt("dl", ["q1"])
+    ben.record_answer(attempt, "q1", 0, True)
+    ben.finish_attempt(attempt)
+    assert ben.last_slide("dl") is None and ben.seen("dl") == set()
+    assert ana.best_score("dl") is None and ben.best_score("dl") == (1, 1)
+
+
+def test_every_answer_and_the_best_score_are_kept(tmp_path: Path) -> None:
+    store, _ = ProgressStore.open(tmp_path, "ana")
+    first = store.start_attempt("dl", ["q1", "q2"])
+    store.record_answer(first, "q1", 2, False)
+    store.record_answer(first, "q2", 0, True)
+    store.finish_attempt(first)
+    second = store.start_attempt("dl", ["q3", "q4"])
+    store.record_answer(second, "q3", 1, True)
+    store.record_answer(second, "q4", 1, True)
+    store.finish_attempt(second)
+    unfinished = store.start_attempt("dl", ["q5", "q6"])
+    store.record_answer(unfinished, "q5", 3, True)
+
+    attempts = store.attempts("dl")
+    assert [a.right for a in attempts] == [1, 2, None]
+    assert [(r.question, r.choice, r.correct) for r in attempts[0].answers] == [
+        ("q1", 2, False), ("q2", 0, True)]
+    assert attempts[2].answers[0].question == "q5" and attempts[2].finished is None
+    assert store.best_score("dl") == (2, 2)
+
+
+def test_corrupt_state_is_set_aside_and_recreated(tmp_path: Path) -> None:
+    (tmp_path / FILE_NAME).write_bytes(b"this is not a database\x00" * 200)
+    store, notice = ProgressStore.open(tmp_path, "ana")
+    assert notice is not None and "unreadable" in notice
+    kept = list(tmp_path.glob(f"{FILE_NAME}.corrupt-*"))
+    assert len(kept) == 1 and kept[0].read_bytes().startswith(b"this is not a database")
+    store.visit("dl", "a")
+    assert store.last_slide("dl") == "a"
+
+
+def test_an_answer_survives_the_process_being_killed(tmp_path: Path) -> None:
+    script = textwrap.dedent(f"""
+        import os, sys
+        from tutor.progress import ProgressStore
+        store, _ = ProgressStore.open({str(tmp_path)!r}, "ana")
+        attempt = store.start_attempt("dl", ["q1", "q2"])
+        store.record_answer(attempt, "q1", 3, True)
+        store.visit("dl", "slide-7")
+        print("answered", flush=True)
+        sys.stdin.readline()  # wait to be killed
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "answered"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+
+    store, notice = ProgressStore.open(tmp_path, "ana")
+    assert notice is None
+    [attempt] = store.attempts("dl")
+    assert [(a.question, a.choice, a.correct) for a in attempt.answers] == [("q1", 3, True)]
+    assert store.last_slide("dl") == "slide-7"

@@ -1,0 +1,202 @@
+"""The app driven by keys, as a learner would, at 80x24."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import REAL_CONTENT
+from tutor.content import load_library
+from tutor.options import AppOptions
+from tutor.ui.app import make_app
+from tutor.ui.screens.deck import DeckScreen
+from tutor.ui.screens.library import LibraryScreen
+from tutor.ui.screens.quiz import Phase, QuizScreen
+from ui_helpers import screen_text
+
+SIZE = (80, 24)
+Options = Callable[..., AppOptions]
+
+
+@pytest.mark.parametrize("deck_id", [d.id for d in load_library(REAL_CONTENT).decks])
+async def test_every_slide_of_every_deck_shows_at_80x24(deck_id: str, options_for: Options) -> None:
+    app = make_app(options_for(deck=deck_id))
+    deck = app.library.get(deck_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for index, slide in enumerate(deck.slides):
+            screen = app.screen
+            assert isinstance(screen, DeckScreen) and screen.index == index
+            text = screen_text(app)
+            assert slide.title[:40] in text
+            assert f"slide {index + 1} of {len(deck.slides)}" in text
+            await pilot.press("down", "down")  # scrolling a slide never moves to another
+            assert app.screen.index == index
+            await pilot.press("right")
+            await pilot.pause()
+        assert isinstance(app.screen, QuizScreen)
+        assert app.store.seen(deck_id) == {s.id for s in deck.slides}
+
+
+async def test_navigation_keys_and_contents(good_content: Path, options_for: Options) -> None:
+    app = make_app(options_for(good_content, deck="alpha"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, DeckScreen)
+        await pilot.press("end")
+        assert screen.index == 3
+        await pilot.press("pageup", "left")
+        assert screen.index == 1
+        await pilot.press("home")
+        assert screen.index == 0
+        await pilot.press("left")  # nothing before the first slide
+        assert screen.index == 0
+        await pilot.press("pagedown")
+        assert screen.index == 1
+        await pilot.press("t")
+        await pilot.pause()
+        assert "Alpha slide 3" in screen_text(app)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.screen is screen and screen.index == 2
+        await pilot.press("l")
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_help_lists_the_keys_of_the_screen(good_content: Path, options_for: Options) -> None:
+    app = make_app(options_for(good_content, deck="alpha"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        for words in ("Next", "Back", "Contents", "Library", "Quit", "PgDn", "scroll"):
+            assert words in text, words
+        await pilot.press("escape")
+        assert isinstance(app.screen, DeckScreen)
+
+
+async def test_quiz_by_keys_with_feedback_slide_and_score(good_content: Path,
+                                                          options_for: Options) -> None:
+    app = make_app(options_for(good_content, deck="alpha", quiz=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        quiz_screen = app.screen
+        assert isinstance(quiz_screen, QuizScreen)
+        first = quiz_screen.current
+        wrong = (first.correct + 1) % len(first.order)
+        await pilot.press("abcd"[wrong])
+        assert quiz_screen.phase is Phase.FEEDBACK
+        text = screen_text(app)
+        assert "Not quite" in text and first.question.explain[:30] in text
+
+        await pilot.press("s")  # the slide that teaches it, then back to the question
+        await pilot.pause()
+        peek = app.screen
+        assert isinstance(peek, DeckScreen) and peek.peek
+        assert peek.deck.slides[peek.index].id == first.question.slide
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is quiz_screen and quiz_screen.phase is Phase.FEEDBACK
+
+        await pilot.press("enter")
+        second = quiz_screen.current
+        for _ in range(second.correct):  # arrows + Enter also answer
+            await pilot.press("down")
+        await pilot.press("enter")
+        assert quiz_screen.answers[-1].correct
+        assert "Right" in screen_text(app)
+        await pilot.press("right")
+        assert quiz_screen.phase is Phase.DONE
+        text = screen_text(app)
+        assert "You scored 1 of 2" in text and first.question.prompt in text
+
+        await pilot.press("1")  # open the missed question's slide from the review
+        await pilot.pause()
+        assert isinstance(app.screen, DeckScreen)
+        await pilot.press("escape", "r")
+        await pilot.pause()
+        assert quiz_screen.phase is Phase.ASKING and quiz_screen.answers == []
+        await pilot.press("l")
+        assert isinstance(app.screen, LibraryScreen)
+
+    attempts = app.store.attempts("alpha")
+    assert [a.right for a in attempts] == [1, None]
+    assert [a.correct for a in attempts[0].answers] == [False, True]
+
+
+async def test_restart_offers_to_continue(good_content: Path, options_for: Options) -> None:
+    app = make_app(options_for(good_content, deck="alpha"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right", "right")
+        await pilot.press("q")
+
+    again = make_app(options_for(good_content))
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(again.screen, LibraryScreen)
+        text = screen_text(again)
+        assert "continue" in text and "slide 3 of 4" in text and "best quiz" not in text
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(again.screen, DeckScreen) and again.screen.index == 2
+
+
+async def test_library_opens_decks_and_quizzes(good_content: Path, options_for: Options) -> None:
+    app = make_app(options_for(good_content))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert text.index("Beta deck") < text.index("Alpha deck")  # library order
+        assert "after: beta" in text and "seen 0/4" in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DeckScreen) and app.screen.deck.id == "beta"
+        await pilot.press("l", "x")
+        await pilot.pause()
+        assert isinstance(app.screen, QuizScreen) and app.screen.deck.id == "beta"
+        await pilot.press(str(app.screen.current.correct + 1), "enter", "l")
+        await pilot.pause()
+        assert "best quiz 1/1" in screen_text(app)
+
+
+async def test_too_small_terminal_says_so_and_recovers(good_content: Path,
+                                                       options_for: Options) -> None:
+    app = make_app(options_for(good_content, deck="alpha"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.resize_terminal(40, 10)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "needs at least 60x16" in text and "Alpha slide 1" not in text
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "needs at least" not in text and "Alpha slide 1" in text
+
+
+async def test_ascii_mode_draws_only_ascii(good_content: Path, options_for: Options) -> None:
+    app = make_app(options_for(good_content, deck="beta", ascii=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screens = [screen_text(app)]
+        await pilot.press("t")
+        await pilot.pause()
+        screens.append(screen_text(app))
+        await pilot.press("escape", "right")
+        await pilot.pause()
+        await pilot.press("a")
+        screens.append(screen_text(app))
+    for text in screens:
+        assert text.isascii(), [c for c in text if not c.isascii()]
+    assert "+-+" in screens[0]  # the slide's box drawing, translated
+
+
+def test_unknown_deck_or_slide_is_a_clear_startup_error(options_for: Options,
+                                                       good_content: Path) -> None:
+    from tutor.ui.app import StartupError
+
+    with pytest.raises(StartupError, match="no deck named 'nope'.*alpha"):
+        make_app(options_for(good_content, deck="nope"))
+    with pytest.raises(StartupError, match="no slide '9'.*1 to 4"):
+        make_app(options_for(good_content, deck="alpha", slide="9"))

@@ -1,0 +1,133 @@
+"""`dltutor` command line: parse arguments, then run the app or a text command.
+
+Text commands (`list`, `check`, `bench`) never import Textual; the app is
+built by `tutor.ui.app.make_app`, the same factory the tests use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tutor import __version__, locations
+
+COMMANDS = ("list", "check", "quiz", "bench")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--state-dir", metavar="DIR",
+                        help=f"where progress is saved (or ${locations.STATE_DIR_ENV})")
+    parser.add_argument("--content", metavar="DIR",
+                        help=f"folder of decks to use (or ${locations.CONTENT_DIR_ENV})")
+    parser.add_argument("--participant", metavar="NAME",
+                        help="whose progress this is (default: your user name)")
+    parser.add_argument("--ascii", action="store_true",
+                        help="draw with plain ASCII only (no Unicode box or block characters)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dltutor",
+        description="Learn deep learning in your terminal: slides, live tiny networks, a quiz.",
+        epilog="commands: dltutor list | dltutor check [PATH] | dltutor quiz [DECK] | "
+               "dltutor bench [--json]   (run 'dltutor COMMAND --help' for details)",
+    )
+    parser.add_argument("--version", action="version", version=f"dltutor {__version__}")
+    parser.add_argument("deck", nargs="?", help="open this deck (see 'dltutor list')")
+    parser.add_argument("--slide", metavar="ID|N", help="with DECK: start at this slide")
+    _common(parser)
+    return parser
+
+
+def _content_dir(arg: str | None) -> Path:
+    return Path(arg).expanduser() if arg else locations.content_dir()
+
+
+def cmd_list(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="dltutor list", description="List the decks as text.")
+    parser.add_argument("--content", metavar="DIR", help="folder of decks")
+    args = parser.parse_args(argv)
+    from tutor.content import load_library
+
+    library = load_library(_content_dir(args.content))
+    for deck in library.decks:
+        prereq = f"  (after: {', '.join(deck.prerequisites)})" if deck.prerequisites else ""
+        print(f"{deck.id:<16} {deck.title}  [{len(deck.slides)} slides, "
+              f"{deck.minutes:g} min, {len(deck.questions)} quiz questions]{prereq}")
+        print(f"{'':<16} {deck.summary}")
+    for problem in library.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    return 0 if library.decks else 1
+
+
+def cmd_check(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="dltutor check",
+        description="Validate a folder of decks (or one deck); exit 1 if anything is wrong.")
+    parser.add_argument("path", nargs="?", help="content folder or deck folder "
+                        "(default: the bundled decks)")
+    args = parser.parse_args(argv)
+    from tutor.content import load_library
+
+    root = _content_dir(args.path)
+    library = load_library(root)
+    for problem in library.problems:
+        print(problem)
+    if library.problems:
+        print(f"{len(library.problems)} problem(s) found", file=sys.stderr)
+        return 1
+    slides = sum(len(d.slides) for d in library.decks)
+    questions = sum(len(d.questions) for d in library.decks)
+    print(f"ok: {len(library.decks)} deck(s), {slides} slides, {questions} quiz questions")
+    return 0
+
+
+def _run_app(args: argparse.Namespace, deck: str | None, quiz: bool) -> int:
+    from tutor.options import AppOptions
+
+    try:
+        state_dir = locations.state_dir(args.state_dir)
+    except OSError as exc:
+        print(f"dltutor: cannot use state directory: {exc}", file=sys.stderr)
+        return 2
+    options = AppOptions(
+        content_dir=_content_dir(args.content), state_dir=state_dir,
+        participant=args.participant, deck=deck, slide=getattr(args, "slide", None),
+        quiz=quiz, ascii=args.ascii,
+    )
+    from tutor.ui.app import StartupError, make_app
+
+    try:
+        app = make_app(options)
+    except StartupError as exc:
+        print(f"dltutor: {exc}", file=sys.stderr)
+        return 2
+    app.run()
+    return app.return_code or 0
+
+
+def cmd_quiz(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="dltutor quiz", description="Go straight into a quiz.")
+    parser.add_argument("deck", nargs="?", default="deep-learning", help="deck whose quiz to take")
+    _common(parser)
+    args = parser.parse_args(argv)
+    return _run_app(args, args.deck, quiz=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:
+        command, rest = argv[0], argv[1:]
+        if command == "bench":
+            from tutor import bench
+
+            return bench.main(rest)
+        return {"list": cmd_list, "check": cmd_check, "quiz": cmd_quiz}[command](rest)
+    args = build_parser().parse_args(argv)
+    return _run_app(args, args.deck, quiz=False)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

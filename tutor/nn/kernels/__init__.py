@@ -1,0 +1,1 @@
+"""Numba kernels: forward and backward of each layer, side by side."""

@@ -1,0 +1,26 @@
+"""How one dltutor session is started: what the CLI parsed, what tests set."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class AppOptions:
+    content_dir: Path
+    """Folder of decks to load."""
+    state_dir: Path
+    """Folder holding the progress file."""
+    participant: str | None = None
+    """Whose progress this is (default: the OS user name)."""
+    deck: str | None = None
+    """Open this deck straight away instead of the library."""
+    slide: str | None = None
+    """With `deck`: open at this slide id or 1-based number."""
+    quiz: bool = False
+    """With `deck`: go straight into its quiz."""
+    ascii: bool = False
+    """Draw with plain ASCII characters only."""
+    seed: int | None = None
+    """Seed of quiz draws (tests fix it; None draws afresh each round)."""

@@ -1,0 +1,156 @@
+"""The dltutor Textual app and `make_app`, the one factory for CLI and tests."""
+
+from __future__ import annotations
+
+import random
+
+from textual.app import App
+from textual.binding import Binding
+from textual.scrollbar import ScrollBarRender
+
+from tutor.content import Deck, Library, load_library
+from tutor.options import AppOptions
+from tutor.progress import ProgressStore
+from tutor.ui.screens.base import MIN_HEIGHT, MIN_WIDTH
+from tutor.ui.widgets.too_small import TooSmall
+from tutor.viz.ascii import to_ascii
+
+# How keys are named in the footer and the help; arrows only without --ascii.
+_KEY_NAMES = {"pageup": "PgUp", "pagedown": "PgDn", "escape": "Esc", "enter": "Enter",
+              "home": "Home", "end": "End", "question_mark": "?"}
+_ASCII_ARROWS = {"left": "<-", "right": "->", "up": "Up", "down": "Down"}
+
+
+class StartupError(Exception):
+    """dltutor cannot start with these options; the message says why."""
+
+
+class TutorApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "dltutor"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding("question_mark", "help", "Keys"),
+    ]
+
+    def __init__(self, options: AppOptions, library: Library, store: ProgressStore,
+                 notice: str | None = None) -> None:
+        super().__init__()
+        self.options = options
+        self.library = library
+        self.store = store
+        self.notice = notice
+        self.ascii = options.ascii
+        self.rng = random.Random(options.seed)
+        if self.ascii:
+            # Textual draws scrollbar ends with block characters; plain spaces instead.
+            ScrollBarRender.VERTICAL_BARS = [" "] * 8
+            ScrollBarRender.HORIZONTAL_BARS = [" "] * 8
+
+    # -- start-up and size ---------------------------------------------------
+
+    def on_mount(self) -> None:
+        from tutor.ui.screens.library import LibraryScreen
+
+        self.set_class(self.ascii, "-ascii")
+        self.push_screen(LibraryScreen())
+        if self.options.deck:
+            deck = self.library.get(self.options.deck)
+            if self.options.quiz:
+                self.open_quiz(deck)
+            else:
+                self.open_deck(deck, resolve_slide(deck, self.options.slide))
+        if self.notice:
+            self.notify(self.notice, title="Saved progress", severity="warning", timeout=10)
+        self.check_size()
+
+    def check_size(self) -> None:
+        width, height = self.size
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(too_small, "-too-small")
+        if too_small:
+            for notice in self.screen.query(TooSmall):
+                notice.show_size(width, height)
+
+    def plain_text(self, text: str) -> str:
+        return to_ascii(text) if self.ascii else text
+
+    def get_key_display(self, binding: Binding) -> str:
+        if binding.key_display:
+            return binding.key_display
+        if binding.key in _KEY_NAMES:
+            return _KEY_NAMES[binding.key]
+        if self.ascii and binding.key in _ASCII_ARROWS:
+            return _ASCII_ARROWS[binding.key]
+        return super().get_key_display(binding)
+
+    # -- navigation between screens -------------------------------------------
+
+    def open_deck(self, deck: Deck, index: int = 0) -> None:
+        from tutor.ui.screens.deck import DeckScreen
+
+        self.go_library()
+        self.push_screen(DeckScreen(deck, index))
+
+    def open_quiz(self, deck: Deck) -> None:
+        from tutor.ui.screens.quiz import QuizScreen
+
+        self.go_library()
+        self.push_screen(QuizScreen(deck))
+
+    def peek_slide(self, deck: Deck, slide_id: str) -> None:
+        """Show a slide over the current screen; leaving it returns here."""
+        from tutor.ui.screens.deck import DeckScreen
+
+        self.push_screen(DeckScreen(deck, deck.slide_index(slide_id), peek=True))
+
+    def go_library(self) -> None:
+        from tutor.ui.screens.library import LibraryScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, LibraryScreen):
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        from tutor.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    async def action_quit(self) -> None:
+        self.store.close()
+        self.exit()
+
+
+def resolve_slide(deck: Deck, slide: str | None) -> int:
+    """A slide id or 1-based number to an index; StartupError if neither."""
+    if slide is None:
+        return 0
+    if slide.isdigit() and 1 <= int(slide) <= len(deck.slides):
+        return int(slide) - 1
+    try:
+        return deck.slide_index(slide)
+    except KeyError:
+        raise StartupError(
+            f"deck '{deck.id}' has no slide '{slide}' (use an id or a number "
+            f"from 1 to {len(deck.slides)})") from None
+
+
+def make_app(options: AppOptions) -> TutorApp:
+    """Load the decks and the learner's progress, and build the app."""
+    library = load_library(options.content_dir)
+    if not library.decks:
+        problems = "\n".join(str(p) for p in library.problems)
+        raise StartupError(f"no deck could be loaded from {options.content_dir}\n{problems}")
+    if options.deck:
+        try:
+            deck = library.get(options.deck)
+        except KeyError:
+            names = ", ".join(d.id for d in library.decks)
+            raise StartupError(f"no deck named '{options.deck}' (decks: {names})") from None
+        resolve_slide(deck, options.slide)
+        if options.quiz and not deck.questions:
+            raise StartupError(f"deck '{deck.id}' has no quiz")
+    store, notice = ProgressStore.open(options.state_dir, options.participant)
+    return TutorApp(options, library, store, notice)

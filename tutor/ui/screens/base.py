@@ -1,0 +1,39 @@
+"""What every dltutor screen shares: a too-small notice, a title bar, a footer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+
+from tutor.ui.widgets.too_small import TooSmall
+
+MIN_WIDTH = 60
+MIN_HEIGHT = 16
+
+
+class TutorScreen(Screen[None]):
+    """Screens fill `compose_body`; the app hides the body when too small."""
+
+    def compose(self) -> ComposeResult:
+        yield TooSmall(MIN_WIDTH, MIN_HEIGHT)
+        yield Static("", id="bar", classes="bar", markup=False)
+        with Vertical(classes="body"):
+            yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> Iterable[Widget]:
+        raise NotImplementedError
+
+    def set_bar(self, text: str) -> None:
+        self.query_one("#bar", Static).update(self.app.plain_text(text))  # type: ignore[attr-defined]
+
+    def on_screen_resume(self) -> None:
+        self.app.check_size()  # type: ignore[attr-defined]
+
+    def on_resize(self) -> None:
+        self.app.check_size()  # type: ignore[attr-defined]

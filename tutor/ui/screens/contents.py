@@ -1,0 +1,61 @@
+"""Table of contents: every slide by section; Enter jumps there."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from tutor.content import Deck
+
+
+class ContentsScreen(ModalScreen[int | None]):
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("t", "close", "Close", show=False),
+    ]
+
+    def __init__(self, deck: Deck, current: int, seen: set[str]) -> None:
+        super().__init__()
+        self.deck = deck
+        self.current = current
+        self.seen = seen
+
+    def compose(self) -> ComposeResult:
+        plain = self.app.plain_text  # type: ignore[attr-defined]
+        options: list[Option | None] = []
+        highlight = 0
+        for section in self.deck.sections:
+            options.append(Option(plain(f"{section.title}  ({section.minutes:g} min)"),
+                                  disabled=True))
+            for index, slide in enumerate(self.deck.slides):
+                if slide.section != section.id:
+                    continue
+                mark = "•" if index == self.current else ("✓" if slide.id in self.seen else " ")
+                if index == self.current:
+                    highlight = len(options)
+                options.append(Option(plain(f"  {mark} {index + 1:>2}. {slide.title}"),
+                                      id=str(index)))
+        with Vertical(id="contents"):
+            yield Static(plain(f"{self.deck.title}: contents   (Enter jumps · Esc closes)"),
+                         classes="dialog-title", markup=False)
+            yield OptionList(*options, id="contents-list")
+        self._highlight = highlight
+
+    def on_mount(self) -> None:
+        listing = self.query_one(OptionList)
+        listing.highlighted = self._highlight
+        listing.scroll_to_highlight()
+        listing.focus()
+
+    @on(OptionList.OptionSelected)
+    def _jump(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.dismiss(int(event.option.id))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,108 @@
+"""One deck, one slide at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Static
+
+from tutor.content import Deck
+from tutor.ui.screens.base import TutorScreen
+from tutor.viz.cards import slide_body, slide_header
+
+
+class DeckScreen(TutorScreen):
+    """Slides of `deck`. With `peek`, opened from the quiz: leaving returns there."""
+
+    # Priority, so the scrolling slide body doesn't take the arrow and page keys.
+    BINDINGS = [
+        Binding("right", "next", "Next", priority=True),
+        Binding("left", "previous", "Back", priority=True),
+        Binding("pagedown", "next", "Next", show=False, priority=True),
+        Binding("pageup", "previous", "Back", show=False, priority=True),
+        Binding("home", "first", "First slide", show=False, priority=True),
+        Binding("end", "last", "Last slide", show=False, priority=True),
+        Binding("t", "contents", "Contents"),
+        Binding("l", "leave", "Library"),
+        Binding("escape", "leave", "Library", show=False),
+    ]
+    EXTRA_KEYS = [("Up / Down / wheel", "scroll a long slide")]
+
+    def __init__(self, deck: Deck, index: int = 0, peek: bool = False) -> None:
+        super().__init__()
+        self.deck = deck
+        self.index = max(0, min(index, len(deck.slides) - 1))
+        self.peek = peek
+
+    def compose_body(self) -> Iterable[Widget]:
+        yield Static("", id="slide-title", markup=False)
+        with VerticalScroll(id="slide-scroll"):
+            yield Static("", id="slide-body")
+        yield Static("", id="slide-hint", markup=False)
+
+    def on_mount(self) -> None:
+        if self.peek:
+            # Footer labels come from bindings: say where "leave" goes.
+            self._bindings.bind("l", "leave", "Back to quiz")
+            self._bindings.bind("escape", "leave", "Back to quiz", show=False)
+        self.show(self.index)
+        self.query_one("#slide-scroll").focus()
+
+    def show(self, index: int) -> None:
+        self.index = index
+        slide = self.deck.slides[index]
+        app = self.app
+        header = slide_header(self.deck, index)
+        self.set_bar(f"{self.deck.title}  ·  {header}" if not self.peek
+                     else f"From the quiz  ·  {header}")
+        self.query_one("#slide-title", Static).update(app.plain_text(slide.title))  # type: ignore[attr-defined]
+        self.query_one("#slide-body", Static).update(slide_body(slide, app.ascii))  # type: ignore[attr-defined]
+        self.query_one("#slide-hint", Static).update(app.plain_text(self.hint()))  # type: ignore[attr-defined]
+        self.query_one("#slide-scroll", VerticalScroll).scroll_home(animate=False)
+        app.store.visit(self.deck.id, slide.id, resume=not self.peek)  # type: ignore[attr-defined]
+
+    def hint(self) -> str:
+        last = self.index == len(self.deck.slides) - 1
+        if self.peek:
+            return "Esc or l: back to the question"
+        if last and self.deck.questions:
+            return "→ start the quiz"
+        if last:
+            return "End of the deck. l: back to the library"
+        return "← → move · ↑ ↓ scroll · t contents · ? keys"
+
+    def action_next(self) -> None:
+        if self.index < len(self.deck.slides) - 1:
+            self.show(self.index + 1)
+        elif not self.peek and self.deck.questions:
+            self.app.open_quiz(self.deck)  # type: ignore[attr-defined]
+
+    def action_previous(self) -> None:
+        if self.index > 0:
+            self.show(self.index - 1)
+
+    def action_first(self) -> None:
+        self.show(0)
+
+    def action_last(self) -> None:
+        self.show(len(self.deck.slides) - 1)
+
+    def action_contents(self) -> None:
+        from tutor.ui.screens.contents import ContentsScreen
+
+        seen = self.app.store.seen(self.deck.id)  # type: ignore[attr-defined]
+
+        def jump(index: int | None) -> None:
+            if index is not None:
+                self.show(index)
+
+        self.app.push_screen(ContentsScreen(self.deck, self.index, seen), jump)
+
+    def action_leave(self) -> None:
+        if self.peek:
+            self.dismiss()
+        else:
+            self.app.go_library()  # type: ignore[attr-defined]

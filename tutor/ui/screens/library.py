@@ -1,0 +1,120 @@
+"""The library: every deck with its length, prerequisite and the learner's progress."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual import on
+from textual.binding import Binding
+from textual.widget import Widget
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from tutor.content import Deck
+from tutor.ui.screens.base import TutorScreen
+from tutor.viz.cards import deck_entry, plain
+
+
+class LibraryScreen(TutorScreen):
+    BINDINGS = [
+        Binding("enter", "open", "Open", show=True),
+        Binding("c", "continue", "Continue"),
+        Binding("x", "quiz", "Quiz"),
+    ]
+
+    def compose_body(self) -> Iterable[Widget]:
+        yield Static("", id="resume", markup=False)
+        yield OptionList(id="decks")
+
+    @property
+    def decks(self) -> tuple[Deck, ...]:
+        return self.app.library.decks  # type: ignore[attr-defined]
+
+    def on_mount(self) -> None:
+        self.set_bar("dltutor  ·  library")
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.refresh_entries()
+
+    def refresh_entries(self) -> None:
+        store = self.app.store  # type: ignore[attr-defined]
+        ascii = self.app.ascii  # type: ignore[attr-defined]
+        options = self.query_one("#decks", OptionList)
+        keep = options.highlighted
+        options.clear_options()
+        for deck in self.decks:
+            last = store.last_slide(deck.id)
+            resume_at = _index_or_none(deck, last)
+            entry = deck_entry(deck, len(store.seen(deck.id) & {s.id for s in deck.slides}),
+                               store.best_score(deck.id), resume_at)
+            options.add_option(Option(plain(entry, ascii), id=deck.id))
+            options.add_option(None)  # a separator line between decks
+        resume = self.resume_point()
+        banner = self.query_one("#resume", Static)
+        if resume:
+            deck, index = resume
+            banner.update(self.app.plain_text(  # type: ignore[attr-defined]
+                f"Welcome back. Press c to continue \u201c{deck.title}\u201d at slide "
+                f"{index + 1} of {len(deck.slides)}: {deck.slides[index].title}"))
+            banner.display = True
+            if keep is None:
+                keep = self.decks.index(deck) * 2
+        else:
+            banner.display = False
+        options.highlighted = keep if keep is not None else 0
+        options.focus()
+
+    def resume_point(self) -> tuple[Deck, int] | None:
+        """The deck and slide the learner was on most recently."""
+        store = self.app.store  # type: ignore[attr-defined]
+        recent = store.recent_position()
+        if recent is None:
+            return None
+        deck_id, slide_id = recent
+        for deck in self.decks:
+            index = _index_or_none(deck, slide_id) if deck.id == deck_id else None
+            if index is not None:
+                return deck, index
+        return None
+
+    def highlighted_deck(self) -> Deck | None:
+        options = self.query_one("#decks", OptionList)
+        if options.highlighted is None:
+            return None
+        option_id = options.get_option_at_index(options.highlighted).id
+        return next((d for d in self.decks if d.id == option_id), None)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        deck = self.highlighted_deck()
+        if deck is not None:
+            self.app.open_deck(deck, 0)  # type: ignore[attr-defined]
+
+    def action_continue(self) -> None:
+        resume = self.resume_point()
+        if resume is None:
+            self.notify("Nothing to continue yet: open a deck with Enter.")
+            return
+        self.app.open_deck(*resume)  # type: ignore[attr-defined]
+
+    def action_quiz(self) -> None:
+        deck = self.highlighted_deck()
+        if deck is None:
+            return
+        if not deck.questions:
+            self.notify(f"{deck.title} has no quiz.")
+            return
+        self.app.open_quiz(deck)  # type: ignore[attr-defined]
+
+
+def _index_or_none(deck: Deck, slide_id: str | None) -> int | None:
+    if slide_id is None:
+        return None
+    try:
+        return deck.slide_index(slide_id)
+    except KeyError:  # the deck was edited since; that slide is gone
+        return None

@@ -1,0 +1,167 @@
+"""The quiz: one question per topic, instant feedback, a score and a review."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import Enum
+
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Static
+
+from tutor import quiz
+from tutor.content import Deck
+from tutor.ui.screens.base import TutorScreen
+from tutor.viz.cards import plain, question_card, score_card
+
+
+class Phase(Enum):
+    ASKING = "asking"
+    FEEDBACK = "feedback"
+    DONE = "done"
+
+
+class QuizScreen(TutorScreen):
+    BINDINGS = [
+        *(Binding(str(n), f"key('{n}')", "Answer / open slide", show=False) for n in range(1, 5)),
+        *(Binding(c, f"key('{c}')", "Answer", show=False) for c in "abcd"),
+        Binding("up", "move(-1)", "Highlight", show=False, priority=True),
+        Binding("down", "move(1)", "Highlight", show=False, priority=True),
+        Binding("enter", "confirm", "Choose / next", priority=True),
+        Binding("right", "next", "Next question", show=False, priority=True),
+        Binding("s", "slide", "Open slide"),
+        Binding("r", "retake", "Retake"),
+        Binding("l", "library", "Library"),
+        Binding("escape", "library", "Library", show=False),
+    ]
+    EXTRA_KEYS = [("1-4 / a-d", "answer; at the end, open a missed question's slide")]
+
+    def __init__(self, deck: Deck) -> None:
+        super().__init__()
+        self.deck = deck
+        self.round: list[quiz.RoundQuestion] = []
+        self.answers: list[quiz.Answer] = []
+        self.attempt = 0
+        self.position = 0
+        self.highlighted = 0
+        self.phase = Phase.ASKING
+
+    def compose_body(self) -> Iterable[Widget]:
+        with VerticalScroll(id="quiz-scroll"):
+            yield Static("", id="quiz-card")
+        yield Static("", id="quiz-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.new_round()
+        self.query_one("#quiz-scroll").focus()
+
+    # -- state ------------------------------------------------------------
+
+    def new_round(self) -> None:
+        previous = [item.question.id for item in self.round]
+        self.round = quiz.draw_round(self.deck, self.app.rng, avoid=previous)  # type: ignore[attr-defined]
+        self.answers = []
+        self.position = 0
+        self.highlighted = 0
+        self.phase = Phase.ASKING
+        self.attempt = self.app.store.start_attempt(  # type: ignore[attr-defined]
+            self.deck.id, [item.question.id for item in self.round])
+        self.redraw()
+
+    @property
+    def current(self) -> quiz.RoundQuestion:
+        return self.round[self.position]
+
+    def give(self, shown: int) -> None:
+        given = quiz.answer(self.current, shown)
+        self.answers.append(given)
+        # Saved at once: Ctrl-C or a dropped connection must not lose it.
+        self.app.store.record_answer(  # type: ignore[attr-defined]
+            self.attempt, given.question_id, given.choice, given.correct)
+        self.phase = Phase.FEEDBACK
+        if len(self.answers) == len(self.round):
+            self.app.store.finish_attempt(self.attempt)  # type: ignore[attr-defined]
+        self.redraw()
+
+    def advance(self) -> None:
+        if self.position + 1 < len(self.round):
+            self.position += 1
+            self.highlighted = 0
+            self.phase = Phase.ASKING
+        else:
+            self.phase = Phase.DONE
+        self.redraw()
+
+    def missed(self) -> list[quiz.RoundQuestion]:
+        wrong = {a.question_id for a in self.answers if not a.correct}
+        return [item for item in self.round if item.question.id in wrong]
+
+    def slide_title(self, item: quiz.RoundQuestion) -> str:
+        return self.deck.slides[self.deck.slide_index(item.question.slide)].title
+
+    # -- drawing ------------------------------------------------------------
+
+    def redraw(self) -> None:
+        app = self.app
+        total = len(self.round)
+        right = sum(a.correct for a in self.answers)
+        if self.phase is Phase.DONE:
+            result = quiz.score(self.answers, total)
+            card = score_card(result, [(m, self.slide_title(m)) for m in self.missed()])
+            bar = f"Quiz  ·  {self.deck.title}  ·  done: {right} of {total}"
+            hint = "r retake (new questions)  ·  l library  ·  q quit"
+        else:
+            given = self.answers[self.position] if self.phase is Phase.FEEDBACK else None
+            card = question_card(self.current, self.position + 1, total, self.highlighted,
+                                 given, self.slide_title(self.current))
+            bar = (f"Quiz  ·  {self.deck.title}  ·  question {self.position + 1} of {total}"
+                   f"  ·  {right} right so far")
+            if given is None:
+                hint = "1-4 or a-d answer  ·  ↑ ↓ + Enter also work  ·  ? keys"
+            else:
+                last = self.position + 1 == total
+                hint = f"Enter or → {'see your score' if last else 'next question'}  ·  s open slide"
+        self.set_bar(bar)
+        self.query_one("#quiz-card", Static).update(plain(card, app.ascii))  # type: ignore[attr-defined]
+        self.query_one("#quiz-hint", Static).update(app.plain_text(hint))  # type: ignore[attr-defined]
+
+    # -- keys ---------------------------------------------------------------
+
+    def action_key(self, key: str) -> None:
+        if self.phase is Phase.ASKING:
+            shown = quiz.parse_key(key, len(self.current.order))
+            if shown is not None:
+                self.give(shown)
+        elif self.phase is Phase.DONE and key.isdigit():
+            missed = self.missed()
+            if 1 <= int(key) <= len(missed):
+                self.app.peek_slide(self.deck, missed[int(key) - 1].question.slide)  # type: ignore[attr-defined]
+
+    def action_move(self, step: int) -> None:
+        if self.phase is Phase.ASKING:
+            self.highlighted = (self.highlighted + step) % len(self.current.order)
+            self.redraw()
+        else:
+            self.query_one("#quiz-scroll", VerticalScroll).scroll_relative(y=step, animate=False)
+
+    def action_confirm(self) -> None:
+        if self.phase is Phase.ASKING:
+            self.give(self.highlighted)
+        elif self.phase is Phase.FEEDBACK:
+            self.advance()
+
+    def action_next(self) -> None:
+        if self.phase is Phase.FEEDBACK:
+            self.advance()
+
+    def action_slide(self) -> None:
+        if self.phase is Phase.FEEDBACK:
+            self.app.peek_slide(self.deck, self.current.question.slide)  # type: ignore[attr-defined]
+
+    def action_retake(self) -> None:
+        if self.phase is Phase.DONE:
+            self.new_round()
+
+    def action_library(self) -> None:
+        self.app.go_library()  # type: ignore[attr-defined]

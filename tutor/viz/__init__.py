@@ -1,0 +1,1 @@
+"""Pure rendering: text and numpy arrays to Rich renderables. No Textual app."""
