@@ -31,11 +31,9 @@ def format_minutes(minutes: float) -> str:
     return "<1 min left" if minutes > 0 else "done"
 
 
-def slide_header(deck: Deck, index: int) -> str:
-    slide = deck.slides[index]
-    section = deck.section(slide.section).title
-    return (f"{section}  ·  slide {index + 1} of {len(deck.slides)}  ·  "
-            f"{format_minutes(deck.minutes_left(index))}")
+def slide_position(deck: Deck, index: int) -> str:
+    """'slide n of N · ~m min left', the part of the header never cut short."""
+    return f"slide {index + 1} of {len(deck.slides)}  ·  {format_minutes(deck.minutes_left(index))}"
 
 
 def deck_entry(deck: Deck, seen: int, best: tuple[int, int] | None,

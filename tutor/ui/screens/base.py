@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
@@ -21,7 +21,9 @@ class TutorScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TooSmall(MIN_WIDTH, MIN_HEIGHT)
-        yield Static("", id="bar", classes="bar", markup=False)
+        with Horizontal(classes="bar"):
+            yield Static("", id="bar-left", markup=False)
+            yield Static("", id="bar-right", markup=False)
         with Vertical(classes="body"):
             yield from self.compose_body()
         yield Footer()
@@ -29,8 +31,11 @@ class TutorScreen(Screen[None]):
     def compose_body(self) -> Iterable[Widget]:
         raise NotImplementedError
 
-    def set_bar(self, text: str) -> None:
-        self.query_one("#bar", Static).update(self.app.plain_text(text))  # type: ignore[attr-defined]
+    def set_bar(self, left: str, right: str = "") -> None:
+        """Title bar: `left` is cut short when space runs out, `right` never is."""
+        plain = self.app.plain_text  # type: ignore[attr-defined]
+        self.query_one("#bar-left", Static).update(plain(left))
+        self.query_one("#bar-right", Static).update(plain(right))
 
     def on_screen_resume(self) -> None:
         self.app.check_size()  # type: ignore[attr-defined]

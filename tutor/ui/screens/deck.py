@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from tutor.content import Deck
 from tutor.ui.screens.base import TutorScreen
-from tutor.viz.cards import slide_body, slide_header
+from tutor.viz.cards import slide_body, slide_position
 
 
 class DeckScreen(TutorScreen):
@@ -55,9 +55,9 @@ class DeckScreen(TutorScreen):
         self.index = index
         slide = self.deck.slides[index]
         app = self.app
-        header = slide_header(self.deck, index)
-        self.set_bar(f"{self.deck.title}  ·  {header}" if not self.peek
-                     else f"From the quiz  ·  {header}")
+        section = self.deck.section(slide.section).title
+        where = "From the quiz" if self.peek else self.deck.title
+        self.set_bar(f"{section}  ·  {where}", slide_position(self.deck, index))
         self.query_one("#slide-title", Static).update(app.plain_text(slide.title))  # type: ignore[attr-defined]
         self.query_one("#slide-body", Static).update(slide_body(slide, app.ascii))  # type: ignore[attr-defined]
         self.query_one("#slide-hint", Static).update(app.plain_text(self.hint()))  # type: ignore[attr-defined]

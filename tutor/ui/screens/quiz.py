@@ -109,20 +109,20 @@ class QuizScreen(TutorScreen):
         if self.phase is Phase.DONE:
             result = quiz.score(self.answers, total)
             card = score_card(result, [(m, self.slide_title(m)) for m in self.missed()])
-            bar = f"Quiz  ·  {self.deck.title}  ·  done: {right} of {total}"
+            bar = (f"Quiz  ·  {self.deck.title}", f"done: {right} of {total}")
             hint = "r retake (new questions)  ·  l library  ·  q quit"
         else:
             given = self.answers[self.position] if self.phase is Phase.FEEDBACK else None
             card = question_card(self.current, self.position + 1, total, self.highlighted,
                                  given, self.slide_title(self.current))
-            bar = (f"Quiz  ·  {self.deck.title}  ·  question {self.position + 1} of {total}"
-                   f"  ·  {right} right so far")
+            bar = (f"Quiz  ·  {self.deck.title}",
+                   f"question {self.position + 1} of {total}  ·  {right} right so far")
             if given is None:
                 hint = "1-4 or a-d answer  ·  ↑ ↓ + Enter also work  ·  ? keys"
             else:
                 last = self.position + 1 == total
                 hint = f"Enter or → {'see your score' if last else 'next question'}  ·  s open slide"
-        self.set_bar(bar)
+        self.set_bar(*bar)
         self.query_one("#quiz-card", Static).update(plain(card, app.ascii))  # type: ignore[attr-defined]
         self.query_one("#quiz-hint", Static).update(app.plain_text(hint))  # type: ignore[attr-defined]
 
