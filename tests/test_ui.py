@@ -200,3 +200,24 @@ def test_unknown_deck_or_slide_is_a_clear_startup_error(options_for: Options,
         make_app(options_for(good_content, deck="nope"))
     with pytest.raises(StartupError, match="no slide '9'.*1 to 4"):
         make_app(options_for(good_content, deck="alpha", slide="9"))
+
+
+async def test_keys_typed_fast_are_handled_in_order(good_content: Path,
+                                                    options_for: Options) -> None:
+    """A digit then Enter arriving in one read from the terminal: the digit
+    answers, Enter moves on (Enter must not overtake the digit)."""
+    from textual import events
+
+    app = make_app(options_for(good_content, deck="alpha", quiz=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        quiz_screen = app.screen
+        assert isinstance(quiz_screen, QuizScreen)
+        pick = (quiz_screen.current.correct + 1) % len(quiz_screen.current.order)
+        key = str(pick + 1)
+        app.post_message(events.Key(key, key))
+        app.post_message(events.Key("enter", "\r"))
+        await pilot.pause()
+        await pilot.pause()
+        assert [a.shown_choice for a in quiz_screen.answers] == [pick]
+        assert quiz_screen.position == 1 and quiz_screen.phase is Phase.ASKING

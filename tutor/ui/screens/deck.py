@@ -5,26 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
 from tutor.content import Deck
 from tutor.ui.screens.base import TutorScreen
+from tutor.ui.widgets.scroller import Scroller
 from tutor.viz.cards import slide_body, slide_position
 
 
 class DeckScreen(TutorScreen):
     """Slides of `deck`. With `peek`, opened from the quiz: leaving returns there."""
 
-    # Priority, so the scrolling slide body doesn't take the arrow and page keys.
     BINDINGS = [
-        Binding("right", "next", "Next", priority=True),
-        Binding("left", "previous", "Back", priority=True),
-        Binding("pagedown", "next", "Next", show=False, priority=True),
-        Binding("pageup", "previous", "Back", show=False, priority=True),
-        Binding("home", "first", "First slide", show=False, priority=True),
-        Binding("end", "last", "Last slide", show=False, priority=True),
+        Binding("right", "next", "Next"),
+        Binding("left", "previous", "Back"),
+        Binding("pagedown", "next", "Next", show=False),
+        Binding("pageup", "previous", "Back", show=False),
+        Binding("home", "first", "First slide", show=False),
+        Binding("end", "last", "Last slide", show=False),
         Binding("t", "contents", "Contents"),
         Binding("l", "leave", "Library"),
         Binding("escape", "leave", "Library", show=False),
@@ -39,7 +38,7 @@ class DeckScreen(TutorScreen):
 
     def compose_body(self) -> Iterable[Widget]:
         yield Static("", id="slide-title", markup=False)
-        with VerticalScroll(id="slide-scroll"):
+        with Scroller(id="slide-scroll"):
             yield Static("", id="slide-body")
         yield Static("", id="slide-hint", markup=False)
 
@@ -61,7 +60,7 @@ class DeckScreen(TutorScreen):
         self.query_one("#slide-title", Static).update(app.plain_text(slide.title))  # type: ignore[attr-defined]
         self.query_one("#slide-body", Static).update(slide_body(slide, app.ascii))  # type: ignore[attr-defined]
         self.query_one("#slide-hint", Static).update(app.plain_text(self.hint()))  # type: ignore[attr-defined]
-        self.query_one("#slide-scroll", VerticalScroll).scroll_home(animate=False)
+        self.query_one("#slide-scroll", Scroller).scroll_home(animate=False)
         app.store.visit(self.deck.id, slide.id, resume=not self.peek)  # type: ignore[attr-defined]
 
     def hint(self) -> str:

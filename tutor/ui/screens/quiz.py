@@ -6,13 +6,13 @@ from collections.abc import Iterable
 from enum import Enum
 
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
 from tutor import quiz
 from tutor.content import Deck
 from tutor.ui.screens.base import TutorScreen
+from tutor.ui.widgets.scroller import Scroller
 from tutor.viz.cards import plain, question_card, score_card
 
 
@@ -26,10 +26,10 @@ class QuizScreen(TutorScreen):
     BINDINGS = [
         *(Binding(str(n), f"key('{n}')", "Answer / open slide", show=False) for n in range(1, 5)),
         *(Binding(c, f"key('{c}')", "Answer", show=False) for c in "abcd"),
-        Binding("up", "move(-1)", "Highlight", show=False, priority=True),
-        Binding("down", "move(1)", "Highlight", show=False, priority=True),
-        Binding("enter", "confirm", "Choose / next", priority=True),
-        Binding("right", "next", "Next question", show=False, priority=True),
+        Binding("up", "move(-1)", "Highlight", show=False),
+        Binding("down", "move(1)", "Highlight", show=False),
+        Binding("enter", "confirm", "Choose / next"),
+        Binding("right", "next", "Next question", show=False),
         Binding("s", "slide", "Open slide"),
         Binding("r", "retake", "Retake"),
         Binding("l", "library", "Library"),
@@ -48,13 +48,14 @@ class QuizScreen(TutorScreen):
         self.phase = Phase.ASKING
 
     def compose_body(self) -> Iterable[Widget]:
-        with VerticalScroll(id="quiz-scroll"):
+        with Scroller(id="quiz-scroll"):
             yield Static("", id="quiz-card")
         yield Static("", id="quiz-hint", markup=False)
 
     def on_mount(self) -> None:
+        # The screen, not the pane, handles ↑ ↓ here: they move the highlight.
+        self.query_one("#quiz-scroll", Scroller).can_focus = False
         self.new_round()
-        self.query_one("#quiz-scroll").focus()
 
     # -- state ------------------------------------------------------------
 
@@ -143,7 +144,7 @@ class QuizScreen(TutorScreen):
             self.highlighted = (self.highlighted + step) % len(self.current.order)
             self.redraw()
         else:
-            self.query_one("#quiz-scroll", VerticalScroll).scroll_relative(y=step, animate=False)
+            self.query_one("#quiz-scroll", Scroller).scroll_relative(y=step, animate=False)
 
     def action_confirm(self) -> None:
         if self.phase is Phase.ASKING:
