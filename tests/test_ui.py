@@ -221,3 +221,21 @@ async def test_keys_typed_fast_are_handled_in_order(good_content: Path,
         await pilot.pause()
         assert [a.shown_choice for a in quiz_screen.answers] == [pick]
         assert quiz_screen.position == 1 and quiz_screen.phase is Phase.ASKING
+
+
+async def test_no_color_draws_in_greys_only(good_content: Path, options_for: Options,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(options_for(good_content, deck="alpha", quiz=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")  # feedback: right and wrong must not rest on colour
+        await pilot.pause()
+        colours = set()
+        for strip in app.screen._compositor.render_strips():  # noqa: SLF001
+            for segment in strip:
+                for colour in (segment.style.color, segment.style.bgcolor) if segment.style else ():
+                    if colour is not None and colour.triplet is not None:
+                        colours.add(tuple(colour.triplet))
+        text = screen_text(app)
+    assert colours and all(r == g == b for r, g, b in colours), colours
+    assert "✓" in text and ("✗" in text or "Right" in text)
