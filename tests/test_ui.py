@@ -239,3 +239,28 @@ async def test_no_color_draws_in_greys_only(good_content: Path, options_for: Opt
         text = screen_text(app)
     assert colours and all(r == g == b for r, g, b in colours), colours
     assert "✓" in text and ("✗" in text or "Right" in text)
+
+
+async def test_corrupt_progress_is_announced_and_replaced(good_content: Path,
+                                                         options_for: Options) -> None:
+    options = options_for(good_content)
+    (options.state_dir / "progress.sqlite3").write_bytes(b"not sqlite at all" * 100)
+    app = make_app(options)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        assert "unreadable" in screen_text(app)
+        await pilot.press("enter")
+        assert isinstance(app.screen, DeckScreen)
+    assert list(options.state_dir.glob("progress.sqlite3.corrupt-*"))
+    assert app.store.last_slide("beta") == "b1"
+
+
+async def test_ctrl_c_quits_and_keeps_what_was_saved(good_content: Path,
+                                                     options_for: Options) -> None:
+    app = make_app(options_for(good_content, deck="alpha"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right", "ctrl+c")
+        await pilot.pause()
+        assert not app.is_running
+    again = make_app(options_for(good_content))
+    assert again.store.last_slide("alpha") == "a2"

@@ -119,7 +119,7 @@ class ProgressStore:
             shutil.move(path, aside)
             for suffix in ("-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
-            notice = f"Saved progress was unreadable; kept it as {aside.name} and started afresh."
+            notice = f"Saved progress was unreadable: set aside as {aside.name}; starting afresh."
             return cls(path, participant), notice
 
     def close(self) -> None:

@@ -23,15 +23,22 @@ class LibraryScreen(TutorScreen):
     ]
 
     def compose_body(self) -> Iterable[Widget]:
+        yield Static("", id="notice", markup=False)
         yield Static("", id="resume", markup=False)
         yield OptionList(id="decks")
+        yield Static("", id="library-hint", markup=False)
 
     @property
     def decks(self) -> tuple[Deck, ...]:
         return self.app.library.decks  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
-        self.set_bar("dltutor  ·  library")
+        self.set_bar("dltutor  ·  library", f"{len(self.decks)} decks")
+        self.query_one("#library-hint", Static).update(self.app.plain_text(  # type: ignore[attr-defined]
+            "↑ ↓ choose · Enter open · c continue · x quiz · ? keys · q quit"))
+        notice = self.query_one("#notice", Static)
+        notice.update(self.app.plain_text(self.app.notice or ""))  # type: ignore[attr-defined]
+        notice.display = bool(self.app.notice)  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
