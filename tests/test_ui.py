@@ -176,10 +176,16 @@ async def test_too_small_terminal_says_so_and_recovers(good_content: Path,
 
 
 async def test_ascii_mode_draws_only_ascii(good_content: Path, options_for: Options) -> None:
-    app = make_app(options_for(good_content, deck="beta", ascii=True))
+    app = make_app(options_for(good_content, ascii=True))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        screens = [screen_text(app)]
+        screens = [screen_text(app)]  # the library
+        await pilot.press("question_mark")
+        await pilot.pause()
+        screens.append(screen_text(app))
+        await pilot.press("escape", "enter")
+        await pilot.pause()
+        screens.append(screen_text(app))
         await pilot.press("t")
         await pilot.pause()
         screens.append(screen_text(app))
@@ -189,7 +195,7 @@ async def test_ascii_mode_draws_only_ascii(good_content: Path, options_for: Opti
         screens.append(screen_text(app))
     for text in screens:
         assert text.isascii(), [c for c in text if not c.isascii()]
-    assert "+-+" in screens[0]  # the slide's box drawing, translated
+    assert "+-+" in screens[2]  # the slide's box drawing, translated
 
 
 def test_unknown_deck_or_slide_is_a_clear_startup_error(options_for: Options,

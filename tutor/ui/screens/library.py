@@ -56,7 +56,9 @@ class LibraryScreen(TutorScreen):
             entry = deck_entry(deck, len(store.seen(deck.id) & {s.id for s in deck.slides}),
                                store.best_score(deck.id), resume_at)
             options.add_option(Option(plain(entry, ascii), id=deck.id))
-            options.add_option(None)  # a separator line between decks
+            # A rule between decks; it is drawn with box characters, so a blank
+            # line stands in for it under --ascii.
+            options.add_option(Option("", disabled=True) if ascii else None)
         resume = self.resume_point()
         banner = self.query_one("#resume", Static)
         if resume:
