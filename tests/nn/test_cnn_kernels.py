@@ -115,35 +115,37 @@ def test_same_padding_keeps_size_and_rejects_even_kernels():
         padding_amount("same", 2)
 
 
-def run_pool(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def run_pool(X: np.ndarray, relu: bool) -> tuple[np.ndarray, np.ndarray]:
     B, C, H, W = X.shape
     Y = np.empty((B, C, H // 2, W // 2))
     argmax = np.empty(Y.shape, dtype=np.int8)
-    maxpool2x2_forward(X, Y, argmax)
+    maxpool2x2_forward(X, Y, argmax, relu)
     return Y, argmax
 
 
 @pytest.mark.parametrize("shape", [(1, 1, 2, 2), (2, 3, 6, 6), (2, 2, 7, 5)])
-def test_maxpool_forward_and_gradient(shape):
+@pytest.mark.parametrize("relu", [False, True])
+def test_maxpool_forward_and_gradient(shape, relu):
     rng = np.random.default_rng(4)
     X = rng.normal(size=shape)
     B, C, H, W = shape
-    Y, argmax = run_pool(X)
+    Y, argmax = run_pool(X, relu)
     cropped = X[:, :, : H // 2 * 2, : W // 2 * 2]
     expected = cropped.reshape(B, C, H // 2, 2, W // 2, 2).max(axis=(3, 5))
-    np.testing.assert_array_equal(Y, expected)
+    np.testing.assert_array_equal(Y, np.maximum(expected, 0.0) if relu else expected)
 
     R = rng.normal(size=Y.shape)
     dX = np.empty_like(X)
     maxpool2x2_backward(R, argmax, dX)
-    numeric = central_difference(lambda: float(np.sum(R * run_pool(X)[0])), X)
+    numeric = central_difference(lambda: float(np.sum(R * run_pool(X, relu)[0])), X)
     assert relative_error(dX, numeric) < 1e-6
-    assert np.count_nonzero(dX) == Y.size  # exactly one winner per window
+    # one winner per window, none where the ReLU cut the window to 0
+    assert np.count_nonzero(dX) == (np.count_nonzero(Y) if relu else Y.size)
 
 
 def test_maxpool_float32_runs():
     X = np.random.default_rng(5).normal(size=(2, 4, 6, 6)).astype(np.float32)
     Y = np.empty((2, 4, 3, 3), dtype=np.float32)
     argmax = np.empty(Y.shape, dtype=np.int8)
-    maxpool2x2_forward(X, Y, argmax)
+    maxpool2x2_forward(X, Y, argmax, False)
     assert Y.dtype == np.float32 and np.all(Y >= X[:, :, ::2, ::2])

@@ -49,25 +49,33 @@ def reference_hidden_states(cell: str, X: np.ndarray, p: dict[str, np.ndarray]) 
 
 
 class Sequence:
-    """Buffers for one (cell, B, T, D, H) problem, float64 unless told."""
+    """Buffers for one (cell, B, T, D, H) problem in the kernels' layout,
+    float64 unless told. Inputs and hidden states are shown to the tests
+    batch-first, (B, T, features)."""
 
     def __init__(self, cell: str, B: int, T: int, D: int, H: int, seed: int, dtype=np.float64):
         rng = np.random.default_rng(seed)
         self.cell, self.code, self.H = cell, CELL_CODES[cell], H
         self.p = {k: rng.normal(0, 0.6, s).astype(dtype) for k, s in param_shapes(cell, D, H).items()}
-        self.X = rng.normal(size=(B, T, D)).astype(dtype)
-        self.states = np.empty((B, T + 1, state_size(cell, H)), dtype=dtype)
-        self.cache = np.empty((B, T, cache_size(cell, H)), dtype=dtype)
+        self.X = rng.normal(size=(T, D, B)).astype(dtype)
+        self.states = np.empty((T + 1, state_size(cell, H), B), dtype=dtype)
+        self.cache = np.empty((T, cache_size(cell, H), B), dtype=dtype)
 
-    def hidden(self) -> np.ndarray:
+    @property
+    def inputs(self) -> np.ndarray:  # (B, T, D)
+        return self.X.transpose(2, 0, 1)
+
+    def hidden(self) -> np.ndarray:  # (B, T, H)
         sequence_forward(self.code, self.X, self.p["Wx"], self.p["Wh"], self.p["b"],
                          self.states, self.cache)
-        return self.states[:, 1:, : self.H]
+        return self.states[1:, : self.H].transpose(2, 0, 1)
 
     def backward(self, dH: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """dH: (B, T, H) d(loss)/d(hidden states)."""
         grads = {k: np.empty_like(v) for k, v in self.p.items()}
         norm_sq = np.empty(dH.shape[1], dtype=dH.dtype)
-        sequence_backward(self.code, self.X, self.p["Wh"], self.states, self.cache, dH,
+        sequence_backward(self.code, self.X, self.p["Wh"], self.states, self.cache,
+                          np.ascontiguousarray(dH.transpose(1, 2, 0)),
                           grads["Wx"], grads["Wh"], grads["b"], norm_sq)
         return grads, norm_sq
 
@@ -75,7 +83,7 @@ class Sequence:
 @pytest.mark.parametrize("cell", CELLS)
 def test_forward_matches_cell_equations(cell):
     seq = Sequence(cell, B=3, T=5, D=4, H=6, seed=0)
-    np.testing.assert_allclose(seq.hidden(), reference_hidden_states(cell, seq.X, seq.p), atol=1e-12)
+    np.testing.assert_allclose(seq.hidden(), reference_hidden_states(cell, seq.inputs, seq.p), atol=1e-12)
 
 
 SHAPES = [

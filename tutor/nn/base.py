@@ -205,6 +205,10 @@ class OptimizerConfig:
             raise ValueError(f"unknown schedule {self.schedule!r}")
         if self.lr < 0 or self.weight_decay < 0:
             raise ValueError("lr and weight_decay must be >= 0")
+        if not (0.0 <= self.beta1 < 1.0 and 0.0 <= self.beta2 < 1.0 and 0.0 <= self.momentum < 1.0):
+            raise ValueError("beta1, beta2 and momentum must be in [0, 1)")
+        if self.eps <= 0:
+            raise ValueError("eps must be > 0")
 
 
 def scheduled_lr(config: OptimizerConfig, base_lr: float, step: int) -> float:
@@ -253,13 +257,21 @@ class Optimizer:
 
         Call exactly once per update (a fused kernel passes these through).
         """
-        c = self.config
         lr = self.current_lr
         self.t += 1
-        correction1 = 1.0 / (1.0 - c.beta1**self.t)
-        correction2 = 1.0 / (1.0 - c.beta2**self.t)
-        return (self.m, self.v, self._kind, lr, c.momentum, c.beta1, c.beta2, c.eps,
-                c.weight_decay, correction1, correction2)
+        return self._args(lr, self.t)
+
+    def idle_args(self) -> UpdateArgs:
+        """Well-typed arguments for a fused kernel that will NOT update (lr 0)."""
+        return self._args(0.0, 1)
+
+    def _args(self, lr: float, t: int) -> UpdateArgs:
+        # Plain floats throughout: numba compiles one version per argument type.
+        c = self.config
+        correction1 = 1.0 / (1.0 - c.beta1**t)
+        correction2 = 1.0 / (1.0 - c.beta2**t)
+        return (self.m, self.v, self._kind, float(lr), float(c.momentum), float(c.beta1),
+                float(c.beta2), float(c.eps), float(c.weight_decay), correction1, correction2)
 
     def update(self, buffer: ParamBuffer) -> None:
         """Apply one update to `buffer.data` from `buffer.grad` (one kernel call)."""

@@ -59,5 +59,5 @@ def l2_penalty(theta: np.ndarray, decay_mask: np.ndarray, weight_decay: float) -
     """0.5 * weight_decay * ||decayed theta||^2, the term coupled L2 decay minimises."""
     total = 0.0
     for i in range(theta.shape[0]):
-        total += decay_mask[i] * float(theta[i]) * float(theta[i])
+        total += decay_mask[i] * np.float64(theta[i]) * np.float64(theta[i])
     return 0.5 * weight_decay * total

@@ -10,7 +10,7 @@ How the worker spends its time::
 
     wait for a command or for the throttle to allow the next chunk
     apply commands (reset, lr, batch size, dropout, run mode)
-    run up to `steps_per_chunk` steps   # stops early on NaN/inf loss or max_steps
+    run up to `steps_per_chunk` steps   # ends early on NaN/inf loss, max_steps or a command
     evaluate (validation loss, accuracies, inspect, predict on a grid)
     publish a Snapshot
     rest so that training takes at most `cpu_share` of one core
@@ -184,8 +184,9 @@ class Trainer:
     """Trains `model` on `dataset` in a daemon thread; see the module docstring.
 
     Control methods may be called from any thread. Once the worker runs they
-    return after the worker has applied them (at most one chunk later), so
-    the next `snapshot()` already shows their effect.
+    return after the worker has applied them (it ends its chunk early, so
+    that takes about one step), and the next `snapshot()` shows their effect.
+    `reset()` rebuilds the model as `type(model)(model.config, seed=...)`.
     """
 
     def __init__(
@@ -244,6 +245,7 @@ class Trainer:
         self._commands = _Commands()
         self._single_steps = 0
         self._stopping = False
+        self._interrupt = False  # a command is waiting: end the current chunk early
         self._ticket = 0  # commands submitted
         self._done_ticket = 0  # commands the worker has finished
         self._resume_at = 0.0  # throttle: no chunk before this perf_counter time
@@ -269,7 +271,7 @@ class Trainer:
         self._control(mode="running")
 
     def pause(self) -> None:
-        """Stop after the current chunk; the model keeps its state."""
+        """Stop after the current step; the model keeps its state."""
         self._control(mode="paused")
 
     def resume(self) -> None:
@@ -352,6 +354,7 @@ class Trainer:
                 self._apply(commands)
                 self._publish()
                 return
+            self._interrupt = True
             self._cond.notify_all()
             self._cond.wait_for(
                 lambda: self._done_ticket >= ticket or self._stopping or not self.alive,
@@ -374,7 +377,8 @@ class Trainer:
     def _rebuild(self, seed: int | None) -> None:
         """A fresh model of the same configuration, with the learner's settings."""
         old = self._model
-        model = type(old)(old.config, seed=self._seed if seed is None else seed)  # type: ignore[call-arg, attr-defined]
+        model_seed = self._seed if seed is None else seed
+        model = type(old)(old.config, seed=model_seed)  # type: ignore[call-arg, attr-defined]
         if seed is None:
             model.params = self._initial_params
         model.lr = old.lr
@@ -414,6 +418,7 @@ class Trainer:
                     return
                 commands, self._commands = self._commands, _Commands()
                 single_steps, self._single_steps = self._single_steps, 0
+                self._interrupt = False
                 running = self._mode == "running"
                 # Commands are served at once, but chunks only when the throttle allows.
                 may_train = not running or time.perf_counter() >= self._resume_at
@@ -466,6 +471,8 @@ class Trainer:
         loss_sum = 0.0
         taken = 0
         for _ in range(steps):
+            if self._interrupt and taken:  # serve the UI within one step, not one chunk
+                break
             X, y = self._next_batch()
             loss = model.step(X, y)
             if not math.isfinite(loss):
@@ -505,6 +512,12 @@ class Trainer:
             return
         self._last_eval_step = self._step
         model = self._model
+        # inspect first: its gradient norms are those of the last training step,
+        # which the validation loss below overwrites in the model's buffers
+        self._inspection = _readonly_mapping(model.inspect(self._probe))
+        if self._grid is not None:
+            self._predictions = _readonly(model.predict(self._grid))
+        self._params = _readonly_mapping(model.params)
         self._train_accuracy = float(model.accuracy(self._X_train, self._y_train))
         self._train_acc_curve.add(self._step, self._train_accuracy)
         if len(self._X_val):
@@ -512,10 +525,6 @@ class Trainer:
             self._val_accuracy = float(model.accuracy(self._X_val, self._y_val))
             self._val_loss_curve.add(self._step, float(val_loss))
             self._val_acc_curve.add(self._step, self._val_accuracy)
-        self._inspection = _readonly_mapping(model.inspect(self._probe))
-        if self._grid is not None:
-            self._predictions = _readonly(model.predict(self._grid))
-        self._params = _readonly_mapping(model.params)
 
     def _publish(self) -> None:
         loss_steps, train_loss = self._loss_curve.published()
@@ -543,7 +552,7 @@ class Trainer:
             params=self._params,
             lr=float(self._model.lr),
             batch_size=self._batch_size,
-            dropout=float(self._model.dropout) if self._has_dropout else None,  # type: ignore[attr-defined]
+            dropout=self._current_dropout(),
             wall_time=self._wall_time,
             steps_per_second=self._steps_per_second,
             error=self._error,
@@ -555,6 +564,11 @@ class Trainer:
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+
+    def _current_dropout(self) -> float | None:
+        if not self._has_dropout:
+            return None
+        return float(self._model.dropout)  # type: ignore[attr-defined]
 
     def _default_probe(self) -> np.ndarray:
         source = self._X_val if len(self._X_val) else self._X_train

@@ -1,22 +1,23 @@
 """Elementwise activations: value and derivative computed in one pass.
 
-`activation_forward` writes f(z) and, when asked, f'(z) into the buffer that
-held z, so backward is a single multiply (dz = da * f'(z)) and never needs
-z again. Arrays are flat 1-D views of contiguous layer buffers.
+`activation_forward` writes f(z), and f'(z) into the buffer that held z,
+so backward is a single multiply (dz = da * f'(z)) and never needs z again.
+(Always writing f'(z) costs one store per value; a flag for inference-only
+passes would double the compiled code: numba specialises on literal bools.) Arrays are flat 1-D views of contiguous layer buffers.
 
 Speed: numba's tanh/exp cost ~9/4 ns per value here (the llvmlite wheel has
-no vector maths library), numpy's ~1.7/0.8 ns. With `fast=True` (used for
-float32 training) tanh is a rational function evaluated in the array's dtype,
-which LLVM vectorises: about 0.45 ns per float32 value, max error 3e-7
-(numpy's float32 tanh: 1e-7). Sigmoid and GELU are built on it. With
-`fast=False` (float64, gradient checks) the exact library functions are used.
+no vector maths library), numpy's ~1.7/0.8 ns. On float32 arrays (training)
+tanh is a rational function evaluated in float32, which LLVM vectorises:
+about 0.5 ns per value, max error 3e-7 (numpy's float32 tanh: 1e-7). Sigmoid
+and GELU are built on it. On float64 arrays (gradient checks) the exact
+library functions are used; the choice is made at compile time (is_float64).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from tutor.nn.jit import kernel
+from tutor.nn.jit import is_float64, kernel
 
 IDENTITY, RELU, LEAKY_RELU, GELU, SIGMOID, TANH = 0, 1, 2, 3, 4, 5
 ACTIVATIONS: dict[str, int] = {
@@ -40,8 +41,11 @@ _GELU_K = 0.044715
 
 
 @kernel
-def tanh_rational(x):  # type: ignore[no-untyped-def]
-    """Fast tanh in the precision of `x` (branch-free so loops vectorise)."""
+def tanh_value(x, fast: bool):  # type: ignore[no-untyped-def]
+    """tanh(x): with `fast`, a rational approximation in the precision of x,
+    branch-free so loops vectorise; else the library function."""
+    if not fast:
+        return np.tanh(x)
     t = type(x)
     c = t(_TANH_CLAMP)
     x = c if x > c else x
@@ -49,24 +53,21 @@ def tanh_rational(x):  # type: ignore[no-untyped-def]
     s = x * x
     num = (((t(_P4) * s + t(_P3)) * s + t(_P2)) * s + t(_P1)) * s + t(_P0)
     den = (((t(_Q4) * s + t(_Q3)) * s + t(_Q2)) * s + t(_Q1)) * s + t(1.0)
-    return x * num / den
-
-
-@kernel
-def tanh_value(x, fast: bool):  # type: ignore[no-untyped-def]
-    return tanh_rational(x) if fast else np.tanh(x)
+    y = x * num / den
+    # rounding can overshoot 1 by an ulp near the clamp; 1 - y^2 must stay >= 0
+    y = t(1.0) if y > t(1.0) else y
+    return t(-1.0) if y < t(-1.0) else y
 
 
 @kernel
 def activation_forward(
     code: int,
-    z: np.ndarray,  # (n,) pre-activations; overwritten with f'(z) if need_deriv
+    z: np.ndarray,  # (n,) pre-activations; overwritten with f'(z)
     a: np.ndarray,  # (n,) out: f(z)
     slope: float,  # negative-side slope of leaky ReLU
-    fast: bool,
-    need_deriv: bool,
 ) -> None:
-    """a = f(z); z <- f'(z) when need_deriv (one loop per activation so each vectorises)."""
+    """a = f(z); z <- f'(z) (one loop per activation so that each vectorises)."""
+    fast = not is_float64(z)  # a compile-time constant: no branch left in the loops
     n = z.shape[0]
     one = z.dtype.type(1.0)
     zero = z.dtype.type(0.0)
@@ -75,33 +76,28 @@ def activation_forward(
     if code == IDENTITY:
         for i in range(n):
             a[i] = z[i]
-            if need_deriv:
-                z[i] = one
+            z[i] = one
     elif code == RELU:
         for i in range(n):
             positive = z[i] > zero
             a[i] = z[i] if positive else zero
-            if need_deriv:
-                z[i] = one if positive else zero
+            z[i] = one if positive else zero
     elif code == LEAKY_RELU:
         for i in range(n):
             positive = z[i] > zero
             a[i] = z[i] if positive else leak * z[i]
-            if need_deriv:
-                z[i] = one if positive else leak
+            z[i] = one if positive else leak
     elif code == TANH:
         for i in range(n):
             t = tanh_value(z[i], fast)
             a[i] = t
-            if need_deriv:
-                z[i] = one - t * t
+            z[i] = one - t * t
     elif code == SIGMOID:
         for i in range(n):
             # sigmoid(x) = (1 + tanh(x / 2)) / 2: one code path for fast and exact
             s = half + half * tanh_value(half * z[i], fast)
             a[i] = s
-            if need_deriv:
-                z[i] = s * (one - s)
+            z[i] = s * (one - s)
     elif code == GELU:
         # tanh form: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
         c = z.dtype.type(_GELU_C)
@@ -111,8 +107,7 @@ def activation_forward(
             x = z[i]
             t = tanh_value(c * (x + k * x * x * x), fast)
             a[i] = half * x * (one + t)
-            if need_deriv:
-                z[i] = half * (one + t) + half * x * (one - t * t) * c * (one + k3 * x * x)
+            z[i] = half * (one + t) + half * x * (one - t * t) * c * (one + k3 * x * x)
     else:
         raise ValueError("unknown activation code")
 

@@ -32,13 +32,17 @@ def dense_forward(
 
 @kernel
 def dense_backward(
-    Wb: np.ndarray,  # (n_in + 1, n_out)
     A: np.ndarray,  # (n_in + 1, B) inputs of the forward pass, last row ones
     dZ: np.ndarray,  # (n_out, B) d loss / d Z
     dWb: np.ndarray,  # (n_in + 1, n_out) out: d loss / d [W; b]
-    dA: np.ndarray,  # (n_in, B) out: d loss / d inputs (only if input_grad)
-    input_grad: bool,
 ) -> None:
     np.dot(A, dZ.T, dWb)
-    if input_grad:
-        np.dot(Wb[: Wb.shape[0] - 1], dZ, dA)
+
+
+@kernel
+def dense_input_grad(
+    Wb: np.ndarray,  # (n_in + 1, n_out)
+    dZ: np.ndarray,  # (n_out, B) d loss / d Z
+    dA: np.ndarray,  # (n_in, B) out: d loss / d inputs
+) -> None:
+    np.dot(Wb[: Wb.shape[0] - 1], dZ, dA)

@@ -26,10 +26,9 @@ def draw_uniforms(rng: np.random.Generator, out: np.ndarray) -> None:
 @kernel
 def dropout_forward(
     a: np.ndarray,  # (n,) activations, masked in place
-    deriv: np.ndarray,  # (n,) activation derivatives, masked in place if need_deriv
+    deriv: np.ndarray,  # (n,) activation derivatives, masked in place
     uniform: np.ndarray,  # (n,) U[0, 1) samples
     rate: float,  # probability of dropping a unit, 0 <= rate < 1
-    need_deriv: bool,
 ) -> None:
     drop = uniform.dtype.type(rate)
     scale = a.dtype.type(1.0 / (1.0 - rate))
@@ -37,5 +36,4 @@ def dropout_forward(
     for i in range(a.shape[0]):
         m = scale if uniform[i] >= drop else zero
         a[i] *= m
-        if need_deriv:
-            deriv[i] *= m
+        deriv[i] *= m

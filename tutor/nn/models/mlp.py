@@ -1,16 +1,21 @@
 """Multi-layer perceptron of any depth: the workhorse of the 2-D demos.
 
-One training step is ONE numba call (`mlp_train_step`): forward, loss,
+One training step is ONE numba call (`mlp_pass` in TRAIN mode): forward, loss,
 backward and the optimizer update of the whole flat parameter vector, on
 work buffers allocated once per batch size. Matrix products go to BLAS
 (see `tutor.nn.kernels.dense` for the folded-bias layout), everything
 elementwise is a fused, vectorised loop.
 
 Buffers, all flat and feature-major (`(units, B)` per layer):
-    acts  input block of every dense layer l = 0..L-1: `(n_l + 1, B)`, last row ones
+    acts  input block of every dense layer l = 0..L-1: `(n_l + 1, B)`, last row
+          ones (set once); block 0 holds the inputs X^T, copied in by numpy
     pre   output of every dense layer: `(n_{l+1}, B)`; for hidden layers the
           pre-activation is overwritten by f'(z) (times the dropout mask)
     dpre  d loss / d pre, same layout
+Inputs and targets are copied into these buffers by numpy before each call,
+so the kernels only ever see the model's own writable, contiguous arrays:
+one compiled signature per dtype, whatever arrays (read-only, float64,
+strided) the caller passes.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from tutor.nn.base import (
 )
 from tutor.nn.jit import kernel
 from tutor.nn.kernels.activations import ACTIVATIONS, activation_backward, activation_forward
-from tutor.nn.kernels.dense import dense_backward, dense_forward
+from tutor.nn.kernels.dense import dense_backward, dense_forward, dense_input_grad
 from tutor.nn.kernels.dropout import draw_uniforms, dropout_forward
 from tutor.nn.kernels.losses import BCE, CROSS_ENTROPY, LOSSES, loss_and_delta, output_values
 from tutor.nn.optim import apply_update
@@ -45,43 +50,34 @@ _WORKSPACES_KEPT = 4  # batch sizes with live buffers (train batch, full set, gr
 # --------------------------------------------------------------------------
 
 
-@kernel
-def layer_offsets(sizes: np.ndarray, B: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Where layer l starts in theta, acts and pre (arrays of length L + 1)."""
-    L = sizes.shape[0] - 1
-    theta_at = np.zeros(L + 1, np.int64)
-    acts_at = np.zeros(L + 1, np.int64)
-    pre_at = np.zeros(L + 1, np.int64)
+def layer_offsets(sizes: tuple[int, ...], B: int) -> np.ndarray:
+    """(3, L + 1) int64: where dense layer l starts in theta (row 0), acts (row 1)
+    and pre (row 2); column L is the end. Computed once per batch size, in
+    Python: allocating inside a kernel costs compile time and calls."""
+    L = len(sizes) - 1
+    offsets = np.zeros((3, L + 1), np.int64)
     for l in range(L):
-        theta_at[l + 1] = theta_at[l] + (sizes[l] + 1) * sizes[l + 1]
-        acts_at[l + 1] = acts_at[l] + (sizes[l] + 1) * B
-        pre_at[l + 1] = pre_at[l] + sizes[l + 1] * B
-    return theta_at, acts_at, pre_at
+        offsets[0, l + 1] = offsets[0, l] + (sizes[l] + 1) * sizes[l + 1]
+        offsets[1, l + 1] = offsets[1, l] + (sizes[l] + 1) * B
+        offsets[2, l + 1] = offsets[2, l] + sizes[l + 1] * B
+    return offsets
 
 
 @kernel
 def mlp_forward(
-    X: np.ndarray,  # (B, n_0) inputs
     theta: np.ndarray,  # (P,) parameters [W0; b0; W1; b1; ...]
     sizes: np.ndarray,  # (L + 1,) units per layer, input first
+    offsets: np.ndarray,  # (3, L + 1) from layer_offsets
+    B: int,  # batch size
     activation: int,
     slope: float,
-    fast: bool,
-    need_deriv: bool,  # keep f'(z) in `pre` for a backward pass
     rate: float,  # dropout rate of hidden units (0: off)
     uniforms: np.ndarray,  # U[0, 1) per hidden unit and example (if rate > 0)
-    acts: np.ndarray,
+    acts: np.ndarray,  # block 0 holds the inputs
     pre: np.ndarray,
 ) -> None:
-    B = X.shape[0]
     L = sizes.shape[0] - 1
-    theta_at, acts_at, pre_at = layer_offsets(sizes, B)
-    n0 = sizes[0]
-    A0 = acts[: (n0 + 1) * B].reshape((n0 + 1, B))
-    for k in range(n0):
-        for i in range(B):
-            A0[k, i] = X[i, k]
-    A0[n0, :] = 1.0
+    theta_at, acts_at, pre_at = offsets[0], offsets[1], offsets[2]
     for l in range(L):
         n_in, n_out = sizes[l], sizes[l + 1]
         Wb = theta[theta_at[l] : theta_at[l + 1]].reshape((n_in + 1, n_out))
@@ -91,10 +87,9 @@ def mlp_forward(
         if l < L - 1:
             start = acts_at[l + 1]
             a = acts[start : start + n_out * B]
-            activation_forward(activation, z, a, slope, fast, need_deriv)
+            activation_forward(activation, z, a, slope)
             if rate > 0.0:
-                dropout_forward(a, z, uniforms[pre_at[l] : pre_at[l + 1]], rate, need_deriv)
-            acts[start + n_out * B : start + (n_out + 1) * B] = 1.0
+                dropout_forward(a, z, uniforms[pre_at[l] : pre_at[l + 1]], rate)
 
 
 @kernel
@@ -102,77 +97,52 @@ def mlp_backward(
     theta: np.ndarray,
     grad: np.ndarray,  # (P,) out: d loss / d theta
     sizes: np.ndarray,
+    offsets: np.ndarray,
     B: int,
     acts: np.ndarray,
     pre: np.ndarray,  # hidden blocks hold f'(z) from mlp_forward
     dpre: np.ndarray,  # last block holds d loss / d outputs; the rest is filled here
 ) -> None:
     L = sizes.shape[0] - 1
-    theta_at, acts_at, pre_at = layer_offsets(sizes, B)
+    theta_at, acts_at, pre_at = offsets[0], offsets[1], offsets[2]
     for l in range(L - 1, -1, -1):
         n_in, n_out = sizes[l], sizes[l + 1]
         Wb = theta[theta_at[l] : theta_at[l + 1]].reshape((n_in + 1, n_out))
         dWb = grad[theta_at[l] : theta_at[l + 1]].reshape((n_in + 1, n_out))
         A = acts[acts_at[l] : acts_at[l] + (n_in + 1) * B].reshape((n_in + 1, B))
         dZ = dpre[pre_at[l] : pre_at[l + 1]].reshape((n_out, B))
-        if l > 0:
+        dense_backward(A, dZ, dWb)
+        if l > 0:  # (the inputs need no gradient)
             dA = dpre[pre_at[l - 1] : pre_at[l]]  # d loss / d (hidden layer l output)
-            dense_backward(Wb, A, dZ, dWb, dA.reshape((n_in, B)), True)
+            dense_input_grad(Wb, dZ, dA.reshape((n_in, B)))
             activation_backward(dA, pre[pre_at[l - 1] : pre_at[l]])
-        else:
-            dense_backward(Wb, A, dZ, dWb, dZ, False)
+
+
+PREDICT, GRADIENTS, TRAIN = 0, 1, 2  # what mlp_pass does after the forward pass
 
 
 @kernel
-def mlp_loss_and_grads(
-    X: np.ndarray,  # (B, n_0)
+def mlp_pass(
+    mode: int,  # PREDICT: outputs -> out; GRADIENTS: loss, grad; TRAIN: also update theta
+    B: int,
+    theta: np.ndarray,
+    grad: np.ndarray,
+    sizes: np.ndarray,
+    offsets: np.ndarray,
+    activation: int,
+    slope: float,
+    loss: int,
+    rate: float,  # dropout rate (0 outside training)
+    uniforms: np.ndarray,
+    acts: np.ndarray,
+    pre: np.ndarray,
+    dpre: np.ndarray,
     T: np.ndarray,  # (n_L, B) float targets (BCE, MSE)
     labels: np.ndarray,  # (B,) int labels (cross-entropy)
-    theta: np.ndarray,
-    grad: np.ndarray,
-    sizes: np.ndarray,
-    activation: int,
-    slope: float,
-    fast: bool,
-    loss: int,
-    rate: float,
-    uniforms: np.ndarray,
-    acts: np.ndarray,
-    pre: np.ndarray,
-    dpre: np.ndarray,
-) -> float:
-    """Forward, loss and backward: fills `grad`, returns the mean data loss."""
-    B = X.shape[0]
-    L = sizes.shape[0] - 1
-    mlp_forward(X, theta, sizes, activation, slope, fast, True, rate, uniforms, acts, pre)
-    n_out = sizes[L]
-    start = pre.shape[0] - n_out * B  # the output block is the last one
-    Z = pre[start:].reshape((n_out, B))
-    dZ = dpre[start:].reshape((n_out, B))
-    value = loss_and_delta(loss, Z, T, labels, dZ)
-    mlp_backward(theta, grad, sizes, B, acts, pre, dpre)
-    return value
-
-
-@kernel
-def mlp_train_step(
-    X: np.ndarray,
-    T: np.ndarray,
-    labels: np.ndarray,
-    theta: np.ndarray,
-    grad: np.ndarray,
-    decay_mask: np.ndarray,
-    sizes: np.ndarray,
-    activation: int,
-    slope: float,
-    fast: bool,
-    loss: int,
-    rate: float,
-    uniforms: np.ndarray,
-    acts: np.ndarray,
-    pre: np.ndarray,
-    dpre: np.ndarray,
-    m: np.ndarray,  # optimizer state and hyper-parameters: see Optimizer.prepare_step
+    out: np.ndarray,  # (n_L, B) out (PREDICT): probabilities or regression values
+    work: np.ndarray,  # (2, B) float64 scratch of the loss
+    decay_mask: np.ndarray,  # the rest: optimizer state and hyper-parameters,
+    m: np.ndarray,  # see Optimizer.prepare_step (ignored unless TRAIN)
     v: np.ndarray,
     kind: int,
     lr: float,
@@ -184,34 +154,29 @@ def mlp_train_step(
     correction1: float,
     correction2: float,
 ) -> float:
-    """One full training step; returns the loss before the update."""
-    value = mlp_loss_and_grads(
-        X, T, labels, theta, grad, sizes, activation, slope, fast, loss, rate, uniforms,
-        acts, pre, dpre,
-    )
-    apply_update(
-        theta, grad, decay_mask, m, v, kind, lr, momentum, beta1, beta2, eps, weight_decay,
-        correction1, correction2,
-    )
+    """One call per model operation: a training step is forward, loss,
+    backward and update without returning to Python. Returns the mean data
+    loss before the update (0 for PREDICT).
+
+    (One kernel with a mode rather than three: every numba kernel re-optimises
+    all the code it calls, so each extra wrapper costs about a second of
+    cold compile.)
+    """
+    mlp_forward(theta, sizes, offsets, B, activation, slope, rate, uniforms, acts, pre)
+    n_out = sizes[sizes.shape[0] - 1]
+    start = pre.shape[0] - n_out * B  # the output block is the last one
+    Z = pre[start:].reshape((n_out, B))
+    if mode == PREDICT:
+        output_values(loss, Z, out, work)
+        return 0.0
+    value = loss_and_delta(loss, Z, T, labels, dpre[start:].reshape((n_out, B)), work)
+    mlp_backward(theta, grad, sizes, offsets, B, acts, pre, dpre)
+    if mode == TRAIN:
+        apply_update(
+            theta, grad, decay_mask, m, v, kind, lr, momentum, beta1, beta2, eps,
+            weight_decay, correction1, correction2,
+        )
     return value
-
-
-@kernel
-def mlp_predict(
-    X: np.ndarray,
-    theta: np.ndarray,
-    sizes: np.ndarray,
-    activation: int,
-    slope: float,
-    fast: bool,
-    loss: int,
-    acts: np.ndarray,
-    pre: np.ndarray,
-    out: np.ndarray,  # (n_L, B) out: probabilities or regression values
-) -> None:
-    mlp_forward(X, theta, sizes, activation, slope, fast, False, 0.0, pre, acts, pre)
-    n_out, B = out.shape
-    output_values(loss, pre[pre.shape[0] - n_out * B :].reshape((n_out, B)), out)
 
 
 # --------------------------------------------------------------------------
@@ -261,12 +226,26 @@ class _Workspace:
     """Work buffers of one batch size (see the module docstring)."""
 
     def __init__(self, sizes: tuple[int, ...], B: int, dtype: np.dtype) -> None:
-        hidden_and_out = sum(sizes[1:]) * B
+        self.B = B
+        self.offsets = layer_offsets(sizes, B)
         self.acts = np.zeros(sum(n + 1 for n in sizes[:-1]) * B, dtype)
-        self.pre = np.zeros(hidden_and_out, dtype)
-        self.dpre = np.zeros(hidden_and_out, dtype)
+        start = 0
+        self.hidden: list[np.ndarray] = []  # (n_l, B) views of hidden activations
+        for l, n in enumerate(sizes[:-1]):
+            block = self.acts[start : start + (n + 1) * B].reshape(n + 1, B)
+            block[n] = 1.0  # the constant input that carries the bias
+            if l == 0:
+                self.inputs = block[:n]  # (n_0, B) X^T
+            else:
+                self.hidden.append(block[:n])
+            start += (n + 1) * B
+        self.pre = np.zeros(sum(sizes[1:]) * B, dtype)
+        self.dpre = np.zeros_like(self.pre)
         self.uniforms = np.zeros(sum(sizes[1:-1]) * B, dtype)
+        self.targets = np.zeros((sizes[-1], B), dtype)  # (n_L, B) float targets
+        self.labels = np.zeros(B, np.int64)  # (B,) class labels
         self.out = np.zeros((sizes[-1], B), dtype)
+        self.work = np.zeros((2, B), np.float64)
 
 
 class MLP(ParamModel):
@@ -279,7 +258,6 @@ class MLP(ParamModel):
         self._sizes = np.asarray(config.sizes, dtype=np.int64)
         self._activation = ACTIVATIONS[config.activation]
         self._loss = LOSSES[config.loss]
-        self._fast = self.dtype == np.float32
         self._dropout = config.dropout
         layers = list(zip(config.sizes[:-1], config.sizes[1:]))
         shapes: dict[str, tuple[int, ...]] = {}
@@ -293,8 +271,7 @@ class MLP(ParamModel):
             W[...] = self._rng.standard_normal(W.shape) * (config.init_scale * np.sqrt(gain / n_in))
         self.optimizer = Optimizer(config.optimizer, self.buffer.size, self.dtype)
         self._workspaces: OrderedDict[int, _Workspace] = OrderedDict()
-        self._no_labels = np.zeros(0, np.int64)
-        self._no_targets = np.zeros((0, 0), self.dtype)
+        self._frozen_optimizer = self.optimizer.idle_args()  # for passes without update
 
     # ---- settable knobs --------------------------------------------------
 
@@ -313,7 +290,7 @@ class MLP(ParamModel):
         """Dense layers (hidden + output)."""
         return len(self.config.sizes) - 1
 
-    # ---- input handling ---------------------------------------------------
+    # ---- batches ----------------------------------------------------------
 
     def _workspace(self, B: int) -> _Workspace:
         ws = self._workspaces.get(B)
@@ -326,79 +303,70 @@ class MLP(ParamModel):
             self._workspaces.move_to_end(B)
         return ws
 
-    def _inputs(self, X: np.ndarray) -> np.ndarray:
-        X = np.ascontiguousarray(X, dtype=self.dtype)
+    def _load_inputs(self, X: np.ndarray) -> _Workspace:
+        """Copy X (N, n_0) into the workspace of batch size N (as X^T)."""
+        X = np.asarray(X)
         if X.ndim != 2 or X.shape[1] != self.config.sizes[0] or X.shape[0] == 0:
             raise ValueError(f"X must be (N >= 1, {self.config.sizes[0]}), got {X.shape}")
-        return X
+        ws = self._workspace(X.shape[0])
+        ws.inputs[...] = X.T
+        return ws
 
-    def _targets(self, y: np.ndarray, B: int) -> tuple[np.ndarray, np.ndarray]:
-        """(T (n_out, B) float targets, labels (B,) int) as the loss kernel wants them."""
+    def _load_targets(self, ws: _Workspace, y: np.ndarray) -> None:
+        """Copy y into the workspace as the loss kernel wants it: int labels
+        (cross-entropy) or float targets (n_L, B); MSE on int labels of a
+        multi-output net means one-hot targets."""
         y = np.asarray(y)
-        n_out = self.config.sizes[-1]
+        B, n_out = ws.B, self.config.sizes[-1]
         if y.shape[0] != B:
             raise ValueError(f"y has {y.shape[0]} rows for {B} inputs")
         if self._loss == CROSS_ENTROPY:
-            labels = np.ascontiguousarray(y.reshape(B), dtype=np.int64)
-            if labels.min() < 0 or labels.max() >= n_out:
-                raise ValueError(f"labels must be in [0, {n_out})")
-            return self._no_targets, labels
-        if self._loss == BCE or (y.ndim == 1 and n_out == 1):
-            return np.ascontiguousarray(y.reshape(1, B), dtype=self.dtype), self._no_labels
-        if y.ndim == 1:  # MSE on class labels: one-hot targets
-            T = np.zeros((n_out, B), self.dtype)
-            T[y.astype(np.int64), np.arange(B)] = 1.0
-            return T, self._no_labels
-        return np.ascontiguousarray(y.T, dtype=self.dtype), self._no_labels
+            ws.labels[...] = y.reshape(B)  # the kernel checks the range
+        elif self._loss == BCE or (y.ndim == 1 and n_out == 1):
+            ws.targets[0] = y.reshape(B)
+        elif y.ndim == 1:
+            ws.targets[...] = 0.0
+            ws.targets[y.astype(np.int64), np.arange(B)] = 1.0
+        else:
+            ws.targets[...] = y.T
+
+    def _prepare(
+        self, X: np.ndarray, y: np.ndarray, train: bool, rng: np.random.Generator | None = None
+    ) -> tuple[_Workspace, float]:
+        """Load a batch; draw dropout masks (from `rng`, default the model's) if training."""
+        ws = self._load_inputs(X)
+        self._load_targets(ws, y)
+        rate = self._dropout if train else 0.0
+        if rate > 0.0:
+            draw_uniforms(self._rng if rng is None else rng, ws.uniforms)
+        return ws, rate
+
+    def _run(self, mode: int, ws: _Workspace, rate: float = 0.0) -> float:
+        b = self.buffer
+        optimizer_args = self.optimizer.prepare_step() if mode == TRAIN else self._frozen_optimizer
+        return mlp_pass(
+            mode, ws.B, b.data, b.grad, self._sizes, ws.offsets, self._activation,
+            self.config.leaky_slope, self._loss, rate, ws.uniforms, ws.acts, ws.pre, ws.dpre,
+            ws.targets, ws.labels, ws.out, ws.work, b.decay_mask, *optimizer_args,
+        )
 
     # ---- the Model API ----------------------------------------------------
 
-    def _run_loss_and_grads(self, X: np.ndarray, y: np.ndarray, train: bool) -> float:
-        X = self._inputs(X)
-        B = X.shape[0]
-        T, labels = self._targets(y, B)
-        ws = self._workspace(B)
-        rate = self._dropout if train else 0.0
-        if rate > 0.0:
-            draw_uniforms(self._rng, ws.uniforms)
-        b = self.buffer
-        return mlp_loss_and_grads(
-            X, T, labels, b.data, b.grad, self._sizes, self._activation,
-            self.config.leaky_slope, self._fast, self._loss, rate, ws.uniforms,
-            ws.acts, ws.pre, ws.dpre,
-        )
-
     def loss_and_grads(
-        self, X: np.ndarray, y: np.ndarray, train: bool = False
+        self, X: np.ndarray, y: np.ndarray, train: bool = False,
+        rng: np.random.Generator | None = None,
     ) -> tuple[float, dict[str, np.ndarray]]:
-        """Mean data loss and its gradient (dropout only if `train`); no update."""
-        value = self._run_loss_and_grads(X, y, train)
+        """Mean data loss and its gradient; no update. Dropout only if `train`,
+        with masks from `rng` (default: the model's own generator)."""
+        value = self._run(GRADIENTS, *self._prepare(X, y, train, rng))
         return float(value), self.buffer.grads_dict()
 
     def step(self, X: np.ndarray, y: np.ndarray) -> float:
-        X = self._inputs(X)
-        B = X.shape[0]
-        T, labels = self._targets(y, B)
-        ws = self._workspace(B)
-        rate = self._dropout
-        if rate > 0.0:
-            draw_uniforms(self._rng, ws.uniforms)
-        b = self.buffer
-        return float(
-            mlp_train_step(
-                X, T, labels, b.data, b.grad, b.decay_mask, self._sizes, self._activation,
-                self.config.leaky_slope, self._fast, self._loss, rate, ws.uniforms,
-                ws.acts, ws.pre, ws.dpre, *self.optimizer.prepare_step(),
-            )
-        )
+        return float(self._run(TRAIN, *self._prepare(X, y, train=True)))
 
     def _forward_outputs(self, X: np.ndarray) -> tuple[np.ndarray, _Workspace]:
-        X = self._inputs(X)
-        ws = self._workspace(X.shape[0])
-        mlp_predict(
-            X, self.buffer.data, self._sizes, self._activation, self.config.leaky_slope,
-            self._fast, self._loss, ws.acts, ws.pre, ws.out,
-        )
+        ws = self._load_inputs(X)
+        self._run(PREDICT, ws)
         return ws.out, ws
 
     def predict(self, X: np.ndarray) -> np.ndarray:
@@ -422,18 +390,11 @@ class MLP(ParamModel):
         share of hidden activations > 0.
         """
         if y is not None:
-            self._run_loss_and_grads(X, y, train=False)
+            self._run(GRADIENTS, *self._prepare(X, y, train=False))
         out, ws = self._forward_outputs(X)
-        sizes = self.config.sizes
-        B = out.shape[1]
         result: dict[str, np.ndarray] = {}
-        start = (sizes[0] + 1) * B
-        active = []
-        for k, n in enumerate(sizes[1:-1]):
-            hidden = ws.acts[start : start + n * B].reshape(n, B)
-            result[f"hidden_{k}"] = hidden.T.copy()
-            active.append(float(np.mean(hidden > 0)))
-            start += (n + 1) * B
+        for k, hidden in enumerate(ws.hidden):
+            result[f"hidden_{k}"] = hidden.T.copy()  # (N, units)
         result["outputs"] = out[0].copy() if out.shape[0] == 1 else out.T.copy()
         b = self.buffer
         result["grad_norm_per_layer"] = np.array(
@@ -443,5 +404,5 @@ class MLP(ParamModel):
         result["weight_norm_per_layer"] = np.array(
             [np.linalg.norm(b[f"W{l}"]) for l in range(self.n_layers)]
         )
-        result["active_fraction_per_layer"] = np.array(active)
+        result["active_fraction_per_layer"] = np.array([np.mean(h > 0) for h in ws.hidden])
         return result

@@ -1,0 +1,212 @@
+"""Sequence classifier: a recurrent cell (tanh RNN, GRU or LSTM) reads the
+sequence one step at a time; a softmax head reads the last hidden state.
+
+It is the model of the "remember the token N steps back" lessons: `inspect`
+shows the hidden state at every step, the gates of GRU/LSTM, and how large
+the gradient of the loss is at each step (`grad_norm_per_step`), which is
+where vanishing gradients become visible.
+
+A training step is four kernel calls: `sequence_forward`, the softmax head
+(forward, loss and backward together), `sequence_backward` (through time)
+and the optimizer update. Buffers are allocated once per (batch size,
+sequence length).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tutor.nn.base import DType, Optimizer, OptimizerConfig, ParamBuffer, ParamModel
+from tutor.nn.kernels.recurrent import (
+    CELL_CODES,
+    CellKind,
+    cache_size,
+    param_shapes,
+    sequence_backward,
+    sequence_forward,
+    state_size,
+)
+from tutor.nn.models.head import HeadWorkspace, head_views
+
+_WORKSPACES_KEPT = 4  # (batch, length) shapes with live buffers: train batch, full sets, ...
+_GATE_NAMES: dict[str, tuple[str, ...]] = {
+    "rnn": (),
+    "gru": ("reset", "update"),  # rows r | z of the GRU cache
+    "lstm": ("input", "forget", "cell_candidate", "output"),  # rows i | f | g | o
+}
+
+
+@dataclass(frozen=True)
+class SequenceClassifierConfig:
+    """Recurrent classifier of whole sequences.
+
+    Inputs are token ids (N, T) with values in [0, n_inputs) (fed one-hot),
+    or feature vectors (N, T, n_inputs). `hidden` units in the cell. Weights
+    start uniform in +-init_scale/sqrt(hidden) (PyTorch's default), biases
+    at 0 except the LSTM's forget gate at +1 (remember by default).
+    dtype "float32" trains (fast tanh); "float64" is exact (gradient checks).
+    """
+
+    cell: CellKind = "gru"
+    n_inputs: int = 4
+    hidden: int = 16
+    n_classes: int = 4
+    init_scale: float = 1.0
+    optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
+    dtype: DType = "float32"
+
+    def __post_init__(self) -> None:
+        if self.cell not in CELL_CODES:
+            raise ValueError(f"unknown cell {self.cell!r}; one of {sorted(CELL_CODES)}")
+        if min(self.n_inputs, self.hidden) < 1 or self.n_classes < 2:
+            raise ValueError("need n_inputs >= 1, hidden >= 1 and n_classes >= 2")
+        if self.dtype not in ("float32", "float64"):
+            raise ValueError("dtype must be 'float32' or 'float64'")
+
+
+class _Workspace:
+    """Buffers of one (batch size B, sequence length T), time- and feature-major."""
+
+    def __init__(self, config: SequenceClassifierConfig, B: int, T: int, dtype: np.dtype) -> None:
+        cell, D, H = config.cell, config.n_inputs, config.hidden
+        self.B, self.T = B, T
+        self.inputs = np.zeros((T, D, B), dtype)  # x_t as columns
+        self.states = np.zeros((T + 1, state_size(cell, H), B), dtype)
+        self.cache = np.zeros((T, cache_size(cell, H), B), dtype)
+        self.dH = np.zeros((T, H, B), dtype)  # only the last step is read by the head
+        self.grad_norm_sq = np.zeros(T, dtype)
+        self.head = HeadWorkspace(H, config.n_classes, B, dtype)
+        self.step_index = np.arange(T)[:, None]  # (T, 1) for one-hot scatter
+        self.column_index = np.arange(B)[None, :]  # (1, B)
+
+
+class SequenceClassifier(ParamModel):
+    """Parameters "Wx" (n_inputs, G*H), "Wh" (H, G*H), "b" (G*H [+H for GRU]),
+    "Wo" (H, n_classes), "bo" (n_classes,); G = 1 (rnn), 3 (gru: r|z|n),
+    4 (lstm: i|f|g|o). See `tutor.nn.kernels.recurrent` for the equations."""
+
+    def __init__(self, config: SequenceClassifierConfig, seed: int = 0) -> None:
+        self.config = config
+        self.dtype = np.dtype(config.dtype)
+        self._cell = CELL_CODES[config.cell]
+        H, C = config.hidden, config.n_classes
+        shapes = dict(param_shapes(config.cell, config.n_inputs, H))
+        shapes["Wo"] = (H, C)  # "bo" right after "Wo": the head reads them as one matrix
+        shapes["bo"] = (C,)
+        self.buffer = ParamBuffer(shapes, self.dtype, decay=("Wx", "Wh", "Wo"))
+        rng = np.random.default_rng(seed)
+        bound = config.init_scale / np.sqrt(H)
+        for name in ("Wx", "Wh", "Wo"):
+            view = self.buffer[name]
+            view[...] = rng.uniform(-bound, bound, view.shape)
+        if config.cell == "lstm":
+            self.buffer["b"][H : 2 * H] = 1.0
+        self._Wb, self._dWb = head_views(self.buffer, "Wo", "bo")
+        self.optimizer = Optimizer(config.optimizer, self.buffer.size, self.dtype)
+        self._workspaces: OrderedDict[tuple[int, int], _Workspace] = OrderedDict()
+        self._grad_norm_per_step = np.zeros(0)
+
+    # ---- batches ----------------------------------------------------------
+
+    def _workspace(self, B: int, T: int) -> _Workspace:
+        key = (B, T)
+        ws = self._workspaces.get(key)
+        if ws is None:
+            ws = self._workspaces[key] = _Workspace(self.config, B, T, self.dtype)
+            if len(self._workspaces) > _WORKSPACES_KEPT:
+                self._workspaces.popitem(last=False)
+        else:
+            self._workspaces.move_to_end(key)
+        return ws
+
+    def _load_inputs(self, X: np.ndarray) -> _Workspace:
+        """Tokens (N, T) go in one-hot, features (N, T, D) as they are."""
+        X = np.asarray(X)
+        D = self.config.n_inputs
+        if X.ndim == 2 and np.issubdtype(X.dtype, np.integer):
+            if X.size and (X.min() < 0 or X.max() >= D):
+                raise ValueError(f"token ids must be in [0, {D})")
+            ws = self._workspace(*X.shape)
+            ws.inputs[...] = 0.0
+            ws.inputs[ws.step_index, X.T, ws.column_index] = 1.0
+        elif X.ndim == 3 and X.shape[2] == D:
+            ws = self._workspace(X.shape[0], X.shape[1])
+            ws.inputs[...] = X.transpose(1, 2, 0)
+        else:
+            raise ValueError(f"X must be int tokens (N, T) or features (N, T, {D}), got {X.shape}")
+        if ws.B == 0 or ws.T == 0:
+            raise ValueError("need at least one sequence of at least one step")
+        return ws
+
+    def _forward(self, X: np.ndarray) -> _Workspace:
+        ws = self._load_inputs(X)
+        b = self.buffer
+        sequence_forward(self._cell, ws.inputs, b["Wx"], b["Wh"], b["b"], ws.states, ws.cache)
+        ws.head.inputs[...] = ws.states[ws.T, : self.config.hidden]  # h_T
+        return ws
+
+    def _loss_and_gradients(self, X: np.ndarray, y: np.ndarray) -> float:
+        """Forward and backward; gradients land in buffer.grad."""
+        ws = self._forward(X)
+        y = np.asarray(y).reshape(-1)
+        if y.shape[0] != ws.B:
+            raise ValueError(f"y has {y.shape[0]} labels for {ws.B} sequences")
+        if y.min() < 0 or y.max() >= self.config.n_classes:
+            raise ValueError(f"labels must be in [0, {self.config.n_classes})")
+        ws.head.labels[...] = y
+        loss = ws.head.run(self._Wb, self._dWb, predict_only=False)
+        ws.dH[ws.T - 1] = ws.head.dinputs
+        b = self.buffer
+        sequence_backward(self._cell, ws.inputs, b["Wh"], ws.states, ws.cache, ws.dH,
+                          b.grad_view("Wx"), b.grad_view("Wh"), b.grad_view("b"), ws.grad_norm_sq)
+        self._grad_norm_per_step = np.sqrt(ws.grad_norm_sq.astype(np.float64))
+        return loss
+
+    # ---- the Model API ----------------------------------------------------
+
+    def loss_and_grads(
+        self, X: np.ndarray, y: np.ndarray, train: bool = False
+    ) -> tuple[float, dict[str, np.ndarray]]:
+        """Mean cross-entropy and its gradient; no update (no dropout here)."""
+        return self._loss_and_gradients(X, y), self.buffer.grads_dict()
+
+    def step(self, X: np.ndarray, y: np.ndarray) -> float:
+        loss = self._loss_and_gradients(X, y)
+        self.optimizer.update(self.buffer)
+        return loss
+
+    def _predict(self, X: np.ndarray) -> _Workspace:
+        ws = self._forward(X)
+        ws.head.run(self._Wb, self._dWb, predict_only=True)
+        return ws
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """(N, n_classes) class probabilities."""
+        return self._predict(X).head.probs.T.copy()
+
+    def inspect(self, X: np.ndarray, y: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """What the graphics show for sequences X.
+
+        "hidden_states" (N, T, H) h after each step; "cell_states" (N, T, H)
+        (LSTM); "gate_<name>" (N, T, H) gate activations (GRU: reset, update;
+        LSTM: input, forget, cell_candidate, output); "outputs" (N, C) as
+        `predict`; "grad_norm_per_step" (T,) |d loss / d h_t| summed over the
+        batch, of the loss on (X, y) if y is given, else of the last step.
+        """
+        if y is not None:
+            self._loss_and_gradients(X, y)
+        ws = self._predict(X)
+        H = self.config.hidden
+        result: dict[str, np.ndarray] = {
+            "hidden_states": ws.states[1:, :H].transpose(2, 0, 1).copy(),
+            "outputs": ws.head.probs.T.copy(),
+            "grad_norm_per_step": self._grad_norm_per_step.copy(),
+        }
+        if self.config.cell == "lstm":
+            result["cell_states"] = ws.states[1:, H:].transpose(2, 0, 1).copy()
+        for k, name in enumerate(_GATE_NAMES[self.config.cell]):
+            result[f"gate_{name}"] = ws.cache[:, k * H : (k + 1) * H].transpose(2, 0, 1).copy()
+        return result
