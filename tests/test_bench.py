@@ -56,6 +56,8 @@ def _twins_on_random_batches(rng: np.random.Generator):
                                        seed=2)
     cnn.params["conv_b"][...] = rng.uniform(-0.5, 0.5, 3)
     yield cnn, rng.standard_normal((4, 2, 7, 7)), rng.integers(0, 3, size=4)
+    attention = bench_reference.AttentionReference(5, max_len=6, d_model=4, n_classes=3, seed=2)
+    yield attention, rng.integers(0, 5, size=(3, 6)), rng.integers(0, 3, size=(3, 6))
 
 
 def test_numpy_twins_match_finite_differences():
@@ -76,14 +78,13 @@ def test_numpy_twins_match_finite_differences():
                     type(twin).__name__, name, index)
 
 
-def test_rounds_alternate_and_report_every_round():
+def test_rounds_rotate_the_order_and_report_every_round():
     calls: list[str] = []
-    engine_timing, numpy_timing = bench.time_interleaved(
-        lambda: calls.append("e"), lambda: calls.append("n"), rounds=4, block_s=1e-4, warmup_s=0.0
-    )
-    assert len(engine_timing.per_step_s) == len(numpy_timing.per_step_s) == 4
-    assert engine_timing.min_us <= engine_timing.median_us <= engine_timing.max_us
-    assert calls[-1] == "e"  # the last round ran numpy first
+    steps = [lambda name=name: calls.append(name) for name in "abc"]
+    timings = bench.time_interleaved(steps, rounds=3, block_s=0.0, warmup_s=0.0)
+    assert [len(t.per_step_s) for t in timings] == [3, 3, 3]
+    assert all(t.min_us <= t.median_us <= t.max_us for t in timings)
+    assert calls[-9:] == list("abcbcacab")  # block_s=0: blocks of one call
 
 
 def test_deep_flops_count_forward_and_backward():

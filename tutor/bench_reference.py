@@ -13,6 +13,7 @@ start from identical weights and be compared), `loss_and_grads(X, y)` and
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 
 import numpy as np
@@ -57,7 +58,7 @@ class Twin:
         self.theta = np.zeros(sum(sizes), dtype=dtype)  # (P,)
         self._views: dict[str, np.ndarray] = {}
         start = 0
-        for (name, shape), size in zip(shapes.items(), sizes):
+        for (name, shape), size in zip(shapes.items(), sizes, strict=True):
             self._views[name] = self.theta[start : start + size].reshape(shape)
             start += size
         self.optimizer = Adam(self.theta.size, dtype, lr=lr)
@@ -170,7 +171,7 @@ class MLPReference(Twin):
     ) -> None:
         self.activation, self.loss = activation, loss
         self.n_layers = len(sizes) - 1
-        layers = list(zip(sizes[:-1], sizes[1:]))
+        layers = list(itertools.pairwise(sizes))
         shapes: dict[str, tuple[int, ...]] = {}
         for i, (fan_in, fan_out) in enumerate(layers):
             shapes[f"W{i}"] = (fan_in, fan_out)
@@ -323,4 +324,68 @@ class CNNReference(Twin):
         d_z = d_a * (z > 0.0)
         grads["conv_W"] = (d_z.T @ cols).reshape(p["conv_W"].shape)
         grads["conv_b"] = d_z.sum(axis=0)
+        return loss, grads
+
+
+# ----------------------------------------------------------------------
+# Tiny self-attention
+# ----------------------------------------------------------------------
+
+
+def _sinusoids(length: int, d: int) -> np.ndarray:
+    """(length, d): sin(t w_i) in even columns, cos(t w_i) in odd ones, w_i = 10000^(-2i/d)."""
+    angles = np.arange(length)[:, None] * 10000.0 ** (-np.arange(0, d, 2) / d)[None, :]
+    P = np.zeros((length, d))
+    P[:, 0::2] = np.sin(angles)
+    P[:, 1::2] = np.cos(angles[:, : d // 2])
+    return P
+
+
+class AttentionReference(Twin):
+    """Tokens (N, T) -> embedding + sinusoidal positions -> one head of scaled
+    dot-product self-attention -> softmax head at every position, labels (N, T)."""
+
+    def __init__(
+        self, vocab_size: int, max_len: int, d_model: int, n_classes: int, *, lr: float = 0.01,
+        dtype: np.dtype | type = np.float64, seed: int = 0,
+    ) -> None:
+        d = d_model
+        self._eye = np.eye(vocab_size, dtype=dtype)
+        self._positions = _sinusoids(max_len, d).astype(dtype)
+        self._declare(
+            {"embed": (vocab_size, d), "Wq": (d, d), "Wk": (d, d), "Wv": (d, d),
+             "Wo": (d, n_classes), "bo": (n_classes,)},
+            dtype, lr,
+        )
+        rng = np.random.default_rng(seed)
+        for name in ("embed", "Wq", "Wk", "Wv", "Wo"):
+            view = self.params[name]
+            view[...] = rng.standard_normal(view.shape) / (1.0 if name == "embed" else np.sqrt(d))
+
+    def loss_and_grads(self, X: np.ndarray, y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
+        p = self.params
+        N, T = X.shape
+        d = p["Wq"].shape[0]
+        scale = 1.0 / np.sqrt(d)
+        onehot = self._eye[X]  # (N, T, vocab)
+        E = onehot @ p["embed"] + self._positions[:T]  # (N, T, d)
+        Q, K, V = E @ p["Wq"], E @ p["Wk"], E @ p["Wv"]  # (N, T, d)
+        scores = (Q @ K.transpose(0, 2, 1)) * scale  # (N, T, T)
+        scores -= scores.max(axis=2, keepdims=True)
+        A = np.exp(scores)
+        A /= A.sum(axis=2, keepdims=True)  # row i: where position i looks
+        O = A @ V  # (N, T, d)
+        flat_O = O.reshape(N * T, d)
+        loss, d_logits = _softmax_cross_entropy(flat_O @ p["Wo"] + p["bo"], y.reshape(N * T))
+        grads = {"Wo": flat_O.T @ d_logits, "bo": d_logits.sum(axis=0)}
+        dO = (d_logits @ p["Wo"].T).reshape(N, T, d)
+        dV = A.transpose(0, 2, 1) @ dO
+        dA = dO @ V.transpose(0, 2, 1)  # (N, T, T)
+        dS = A * (dA - (A * dA).sum(axis=2, keepdims=True)) * scale  # through the softmax
+        dQ, dK = dS @ K, dS.transpose(0, 2, 1) @ Q
+        flat_E = E.reshape(N * T, d)
+        for name, dY in (("Wq", dQ), ("Wk", dK), ("Wv", dV)):
+            grads[name] = flat_E.T @ dY.reshape(N * T, d)
+        dE = dQ @ p["Wq"].T + dK @ p["Wk"].T + dV @ p["Wv"].T  # (N, T, d)
+        grads["embed"] = onehot.reshape(N * T, -1).T @ dE.reshape(N * T, d)
         return loss, grads

@@ -17,7 +17,9 @@ def run(name: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def test_rational_tanh_is_accurate_in_float32() -> None:
-    x = np.concatenate([np.linspace(-12, 12, 200_001), np.geomspace(1e-30, 1, 1000)]).astype(np.float32)
+    x = np.concatenate([np.linspace(-12, 12, 200_001), np.geomspace(1e-30, 1, 1000)]).astype(
+        np.float32
+    )
     a, deriv = run("tanh", x)
     exact = np.tanh(x.astype(np.float64))
     assert a.dtype == np.float32
@@ -49,11 +51,15 @@ def test_fast_and_exact_paths_agree(name: str) -> None:
     [
         ("identity", lambda z: z, lambda z: np.ones_like(z)),
         ("relu", lambda z: np.maximum(z, 0), lambda z: (z > 0).astype(z.dtype)),
-        ("leaky_relu", lambda z: np.where(z > 0, z, 0.01 * z), lambda z: np.where(z > 0, 1.0, 0.01)),
+        (
+            "leaky_relu",
+            lambda z: np.where(z > 0, z, 0.01 * z),
+            lambda z: np.where(z > 0, 1.0, 0.01),
+        ),
         ("sigmoid", lambda z: 1 / (1 + np.exp(-z)), lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2),
     ],
 )
-def test_values_and_derivatives(name: str, value, derivative) -> None:  # type: ignore[no-untyped-def]
+def test_values_and_derivatives(name: str, value, derivative) -> None:  # type: ignore
     z = np.linspace(-5, 5, 101)
     a, deriv = run(name, z)
     np.testing.assert_allclose(a, value(z), rtol=1e-12, atol=1e-15)

@@ -20,7 +20,9 @@ from tutor.nn.base import (
 
 
 def make_buffer(dtype=np.float64) -> ParamBuffer:
-    return ParamBuffer({"W0": (2, 3), "b0": (3,), "W1": (3, 1), "b1": (1,)}, dtype, decay=("W0", "W1"))
+    return ParamBuffer(
+        {"W0": (2, 3), "b0": (3,), "W1": (3, 1), "b1": (1,)}, dtype, decay=("W0", "W1")
+    )
 
 
 def test_views_share_the_flat_vector() -> None:
@@ -35,8 +37,12 @@ def test_views_share_the_flat_vector() -> None:
 
 def test_decay_mask_covers_only_named_parameters() -> None:
     buffer = make_buffer()
-    mask = {name: np.unique(buffer.decay_mask[buffer.offset(name) : buffer.offset(name) + buffer[name].size])
-            for name in buffer.names}
+    mask = {
+        name: np.unique(
+            buffer.decay_mask[buffer.offset(name) : buffer.offset(name) + buffer[name].size]
+        )
+        for name in buffer.names
+    }
     assert mask["W0"].tolist() == [1.0] and mask["W1"].tolist() == [1.0]
     assert mask["b0"].tolist() == [0.0] and mask["b1"].tolist() == [0.0]
     with pytest.raises(KeyError):
@@ -60,20 +66,36 @@ def test_to_dict_copies_and_load_checks_shapes() -> None:
     ("config", "expected"),
     [
         (OptimizerConfig(schedule="constant", lr=0.1), [0.1, 0.1, 0.1]),
-        (OptimizerConfig(schedule="step", lr=0.1, step_size=2, gamma=0.5), [0.1, 0.1, 0.05, 0.05, 0.025]),
+        (
+            OptimizerConfig(schedule="step", lr=0.1, step_size=2, gamma=0.5),
+            [0.1, 0.1, 0.05, 0.05, 0.025],
+        ),
         (OptimizerConfig(schedule="exponential", lr=0.1, gamma=0.9), [0.1, 0.09, 0.081]),
-        (OptimizerConfig(schedule="cosine", lr=0.1, total_steps=4, min_lr=0.02),
-         [0.1, 0.02 + 0.04 * (1 + math.cos(math.pi / 4)), 0.06, 0.02 + 0.04 * (1 + math.cos(3 * math.pi / 4)), 0.02, 0.02]),
+        (
+            OptimizerConfig(schedule="cosine", lr=0.1, total_steps=4, min_lr=0.02),
+            [
+                0.1,
+                0.02 + 0.04 * (1 + math.cos(math.pi / 4)),
+                0.06,
+                0.02 + 0.04 * (1 + math.cos(3 * math.pi / 4)),
+                0.02,
+                0.02,
+            ],
+        ),
     ],
 )
-def test_schedules_are_pure_functions_of_the_step(config: OptimizerConfig, expected: list[float]) -> None:
+def test_schedules_are_pure_functions_of_the_step(
+    config: OptimizerConfig, expected: list[float]
+) -> None:
     got = [scheduled_lr(config, config.lr, step) for step in range(len(expected))]
     assert got == pytest.approx(expected)
     assert got == [scheduled_lr(config, config.lr, step) for step in range(len(expected))]
 
 
 def test_optimizer_step_counter_and_settable_rate() -> None:
-    optimizer = Optimizer(OptimizerConfig(kind="adam", lr=0.1, schedule="step", step_size=1, gamma=0.5), 4, np.float32)
+    optimizer = Optimizer(
+        OptimizerConfig(kind="adam", lr=0.1, schedule="step", step_size=1, gamma=0.5), 4, np.float32
+    )
     assert optimizer.current_lr == pytest.approx(0.1)
     args = optimizer.prepare_step()
     assert optimizer.t == 1 and args[3] == pytest.approx(0.1)
@@ -96,7 +118,9 @@ def test_config_validation() -> None:
 
 
 def test_classification_accuracy_binary_and_multiclass() -> None:
-    assert classification_accuracy(np.array([0.2, 0.7, 0.9]), np.array([0, 1, 0])) == pytest.approx(2 / 3)
+    assert classification_accuracy(np.array([0.2, 0.7, 0.9]), np.array([0, 1, 0])) == pytest.approx(
+        2 / 3
+    )
     probs = np.array([[0.1, 0.9], [0.8, 0.2]])
     assert classification_accuracy(probs, np.array([1, 0])) == 1.0
 
@@ -111,5 +135,7 @@ def test_models_satisfy_the_protocol() -> None:
 
 def test_importing_base_does_not_import_numba() -> None:
     code = "import sys, tutor.nn.base, tutor.nn; print('numba' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "False"

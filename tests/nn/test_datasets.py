@@ -56,7 +56,9 @@ def test_render_shape_shifts_by_any_offset() -> None:
     centred = render_shape("cross", 8)
     assert centred.sum() == 9  # 5 + 5 - 1 pixels
     for dy, dx in [(1, -1), (-1, 1), (max_offset(), max_offset())]:
-        np.testing.assert_array_equal(render_shape("cross", 8, (dy, dx)), np.roll(centred, (dy, dx), axis=(0, 1)))
+        np.testing.assert_array_equal(
+            render_shape("cross", 8, (dy, dx)), np.roll(centred, (dy, dx), axis=(0, 1))
+        )
     partly_out = render_shape("bar", 8, (4, 0))  # bar of 5 starting at row 5: 3 rows left
     assert partly_out.sum() == 3
     assert not render_shape("corner", 8, (20, -20)).any()
@@ -102,8 +104,10 @@ def test_attention_pattern_explains_the_labels(kind: str) -> None:
     else:
         payloads = 2
         assert (source != np.arange(8)[None, :]).all()  # never itself
-        np.testing.assert_array_equal(X[:, :, None] // payloads == X[:, None, :] // payloads,
-                                      (pattern > 0) | np.eye(8, dtype=bool)[None])
+        np.testing.assert_array_equal(
+            X[:, :, None] // payloads == X[:, None, :] // payloads,
+            (pattern > 0) | np.eye(8, dtype=bool)[None],
+        )
         np.testing.assert_array_equal(y, looked_at % payloads)
     assert data.info["attention_val"].shape == (data.n_val, 8, 8)
 
@@ -116,6 +120,11 @@ def test_unknown_names_raise() -> None:
 
 
 def test_importing_datasets_does_not_import_numba() -> None:
-    code = "import sys, tutor.nn.datasets as d; d.make_dataset('spiral'); print('numba' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    code = (
+        "import sys, tutor.nn.datasets as d; d.make_dataset('shapes')\n"
+        "print('numba' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "False"

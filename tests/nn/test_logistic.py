@@ -24,7 +24,9 @@ def test_binary_and_multiclass_outputs() -> None:
 
 
 def test_inspect() -> None:
-    model = LogisticRegression(LogisticRegressionConfig(extra_features=("x2", "y2"), init_scale=1.0))
+    model = LogisticRegression(
+        LogisticRegressionConfig(extra_features=("x2", "y2"), init_scale=1.0)
+    )
     rng = np.random.default_rng(1)
     X, y = rng.standard_normal((8, 2)), rng.integers(0, 2, 8)
     model.step(X, y)
@@ -40,11 +42,15 @@ def test_lr_and_params_go_to_the_underlying_net() -> None:
     model.lr = 0.5
     assert model.lr == 0.5
     model.params = {"W0": np.ones((2, 1)), "b0": np.zeros(1)}
-    assert model.predict(np.array([[1.0, 1.0]]))[0] == pytest.approx(1 / (1 + np.exp(-2.0)), rel=1e-6)
+    assert model.predict(np.array([[1.0, 1.0]]))[0] == pytest.approx(
+        1 / (1 + np.exp(-2.0)), rel=1e-6
+    )
 
 
-@pytest.mark.parametrize("kwargs", [{"extra_features": ("z2",)}, {"n_inputs": 3, "extra_features": ("x2",)},
-                                    {"n_classes": 1}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"extra_features": ("z2",)}, {"n_inputs": 3, "extra_features": ("x2",)}, {"n_classes": 1}],
+)
 def test_config_validation(kwargs: dict) -> None:
     with pytest.raises(ValueError):
         LogisticRegressionConfig(**kwargs)

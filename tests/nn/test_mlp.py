@@ -74,8 +74,12 @@ def test_zero_learning_rate_freezes_and_lr_is_settable() -> None:
 
 @pytest.mark.parametrize(
     ("sizes", "loss", "shape"),
-    [((2, 4, 1), "bce", (7,)), ((2, 4, 3), "cross_entropy", (7, 3)), ((2, 4, 1), "mse", (7,)),
-     ((2, 4, 2), "mse", (7, 2))],
+    [
+        ((2, 4, 1), "bce", (7,)),
+        ((2, 4, 3), "cross_entropy", (7, 3)),
+        ((2, 4, 1), "mse", (7,)),
+        ((2, 4, 2), "mse", (7, 2)),
+    ],
 )
 def test_predict_shapes(sizes: tuple[int, ...], loss: str, shape: tuple[int, ...]) -> None:
     X, _ = data(7)
@@ -175,9 +179,16 @@ def test_bad_inputs_are_rejected() -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"sizes": (2,)}, {"sizes": (2, 0, 1)}, {"activation": "swish"}, {"loss": "hinge"},
-     {"sizes": (2, 3, 2), "loss": "bce"}, {"sizes": (2, 3, 1), "loss": "cross_entropy"},
-     {"dropout": 1.0}, {"dtype": "float16"}],
+    [
+        {"sizes": (2,)},
+        {"sizes": (2, 0, 1)},
+        {"activation": "swish"},
+        {"loss": "hinge"},
+        {"sizes": (2, 3, 2), "loss": "bce"},
+        {"sizes": (2, 3, 1), "loss": "cross_entropy"},
+        {"dropout": 1.0},
+        {"dtype": "float16"},
+    ],
 )
 def test_config_validation(kwargs: dict) -> None:
     with pytest.raises(ValueError):

@@ -48,7 +48,9 @@ def relative_error(numerical: np.ndarray, analytic: np.ndarray) -> float:
 # --------------------------------------------------------------------------
 
 
-def away_from_zero(rng: np.random.Generator, shape: tuple[int, ...], margin: float = 1e-2) -> np.ndarray:
+def away_from_zero(
+    rng: np.random.Generator, shape: tuple[int, ...], margin: float = 1e-2
+) -> np.ndarray:
     z = rng.standard_normal(shape) * 2
     return np.where(np.abs(z) < margin, margin, z)
 
@@ -103,7 +105,9 @@ def test_loss_gradients(loss_code: int, B: int) -> None:
     scratch = np.empty_like(Z)
     work = np.empty((2, B))
     loss_and_delta(loss_code, Z, T, labels, dZ, work)
-    numerical = numerical_gradient(lambda: loss_and_delta(loss_code, Z, T, labels, scratch, work), Z)
+    numerical = numerical_gradient(
+        lambda: loss_and_delta(loss_code, Z, T, labels, scratch, work), Z
+    )
     assert relative_error(numerical, dZ) < TOLERANCE
 
 
@@ -120,7 +124,9 @@ def test_losses_match_their_definitions() -> None:
     p = 1 / (1 + np.exp(-z))
     bce = loss_and_delta(BCE, z, t, labels, dZ[:1], work)
     assert bce == pytest.approx(-np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)), rel=1e-12)
-    assert loss_and_delta(MSE, Z, Z * 0, labels, dZ, work) == pytest.approx(np.mean(Z**2), rel=1e-12)
+    assert loss_and_delta(MSE, Z, Z * 0, labels, dZ, work) == pytest.approx(
+        np.mean(Z**2), rel=1e-12
+    )
 
 
 @pytest.mark.parametrize("loss_code", [BCE, CROSS_ENTROPY])
@@ -134,7 +140,9 @@ def test_fast_losses_match_exact_ones(loss_code: int) -> None:
     work = np.empty((2, B))
     exact = np.empty((C, B))
     fast = np.empty_like(Z)
-    value = loss_and_delta(loss_code, Z.astype(np.float64), T.astype(np.float64), labels, exact, work)
+    value = loss_and_delta(
+        loss_code, Z.astype(np.float64), T.astype(np.float64), labels, exact, work
+    )
     assert loss_and_delta(loss_code, Z, T, labels, fast, work) == pytest.approx(value, rel=1e-8)
     np.testing.assert_allclose(fast, exact, rtol=1e-6, atol=1e-9)  # float32 rounding of dZ
 
@@ -149,7 +157,9 @@ def test_fast_exp() -> None:
 def test_bce_is_finite_for_huge_logits() -> None:
     Z = np.array([[800.0, -800.0]])
     dZ = np.empty_like(Z)
-    value = loss_and_delta(BCE, Z, np.array([[0.0, 1.0]]), np.zeros(2, np.int64), dZ, np.empty((2, 2)))
+    value = loss_and_delta(
+        BCE, Z, np.array([[0.0, 1.0]]), np.zeros(2, np.int64), dZ, np.empty((2, 2))
+    )
     assert value == pytest.approx(800.0) and np.isfinite(dZ).all()
 
 
@@ -188,9 +198,11 @@ def numpy_pre_activations(model: MLP, X: np.ndarray) -> list[np.ndarray]:
         if l < model.n_layers - 1:
             pres.append(z)
             a = act(z)
-    outputs = {"bce": lambda z: 1 / (1 + np.exp(-z[:, 0])),
-               "cross_entropy": lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True),
-               "mse": lambda z: z[:, 0] if z.shape[1] == 1 else z}[model.config.loss]
+    outputs = {
+        "bce": lambda z: 1 / (1 + np.exp(-z[:, 0])),
+        "cross_entropy": lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True),
+        "mse": lambda z: z[:, 0] if z.shape[1] == 1 else z,
+    }[model.config.loss]
     np.testing.assert_allclose(model.predict(X), outputs(z), rtol=1e-10, atol=1e-12)
     return pres
 
@@ -224,7 +236,9 @@ def kink_free_mlp(config: MLPConfig, X: np.ndarray) -> MLP:
         rng = np.random.default_rng(seed)
         params = model.params
         for l in range(model.n_layers):
-            params[f"b{l}"] = rng.choice([-1.0, 1.0], params[f"b{l}"].shape) * rng.uniform(0.1, 0.5, params[f"b{l}"].shape)
+            params[f"b{l}"] = rng.choice([-1.0, 1.0], params[f"b{l}"].shape) * rng.uniform(
+                0.1, 0.5, params[f"b{l}"].shape
+            )
         model.params = params
         if all(np.abs(z).min() > 1e-3 for z in numpy_pre_activations(model, X)):
             return model
@@ -246,25 +260,39 @@ CASES = [
 
 
 @pytest.mark.parametrize(("sizes", "activation", "loss", "B", "zero_input"), CASES)
-def test_mlp_gradients(sizes: tuple[int, ...], activation: str, loss: str, B: int, zero_input: bool) -> None:
+def test_mlp_gradients(
+    sizes: tuple[int, ...], activation: str, loss: str, B: int, zero_input: bool
+) -> None:
     rng = np.random.default_rng(len(sizes) * 100 + B)
     X = np.zeros((B, sizes[0])) if zero_input else rng.standard_normal((B, sizes[0]))
-    model = kink_free_mlp(MLPConfig(sizes=sizes, activation=activation, loss=loss, dtype="float64"), X)
+    model = kink_free_mlp(
+        MLPConfig(sizes=sizes, activation=activation, loss=loss, dtype="float64"), X
+    )
     check_model_gradients(model, X, labels_for(loss, sizes[-1], B, rng))
 
 
 def test_mlp_gradients_with_dropout() -> None:
     rng = np.random.default_rng(5)
     X = rng.standard_normal((6, 3))
-    model = kink_free_mlp(MLPConfig(sizes=(3, 8, 8, 2), activation="tanh", loss="cross_entropy",
-                                    dropout=0.3, dtype="float64"), X)
+    model = kink_free_mlp(
+        MLPConfig(
+            sizes=(3, 8, 8, 2),
+            activation="tanh",
+            loss="cross_entropy",
+            dropout=0.3,
+            dtype="float64",
+        ),
+        X,
+    )
     check_model_gradients(model, X, rng.integers(0, 2, 6), train=True)
 
 
 def test_mse_on_class_labels_uses_one_hot_targets() -> None:
     rng = np.random.default_rng(2)
     X = rng.standard_normal((5, 2))
-    model = kink_free_mlp(MLPConfig(sizes=(2, 4, 3), activation="tanh", loss="mse", dtype="float64"), X)
+    model = kink_free_mlp(
+        MLPConfig(sizes=(2, 4, 3), activation="tanh", loss="mse", dtype="float64"), X
+    )
     labels = rng.integers(0, 3, 5)
     one_hot = np.eye(3)[labels]
     assert model.loss_and_grads(X, labels)[0] == pytest.approx(model.loss_and_grads(X, one_hot)[0])
@@ -277,8 +305,12 @@ def test_mse_on_class_labels_uses_one_hot_targets() -> None:
 )
 def test_logistic_gradients(extra: tuple[str, ...], n_classes: int, B: int) -> None:
     rng = np.random.default_rng(B)
-    model = LogisticRegression(LogisticRegressionConfig(extra_features=extra, n_classes=n_classes,
-                                                        init_scale=1.0, dtype="float64"), seed=1)
+    model = LogisticRegression(
+        LogisticRegressionConfig(
+            extra_features=extra, n_classes=n_classes, init_scale=1.0, dtype="float64"
+        ),
+        seed=1,
+    )
     X = rng.standard_normal((B, 2))
     check_model_gradients(model, X, rng.integers(0, n_classes, B))
     check_model_gradients(model, np.zeros((B, 2)), rng.integers(0, n_classes, B))
@@ -289,6 +321,8 @@ def test_weight_decay_is_left_to_the_optimizer() -> None:
     rng = np.random.default_rng(0)
     X, y = rng.standard_normal((4, 2)), rng.integers(0, 2, 4)
     plain = MLP(MLPConfig(sizes=(2, 3, 1), dtype="float64"), seed=0)
-    decayed = MLP(MLPConfig(sizes=(2, 3, 1), dtype="float64",
-                            optimizer=OptimizerConfig(weight_decay=0.5)), seed=0)
+    decayed = MLP(
+        MLPConfig(sizes=(2, 3, 1), dtype="float64", optimizer=OptimizerConfig(weight_decay=0.5)),
+        seed=0,
+    )
     assert plain.loss_and_grads(X, y)[0] == decayed.loss_and_grads(X, y)[0]

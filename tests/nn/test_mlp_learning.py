@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from tutor.nn import datasets
-from tutor.nn.base import OptimizerConfig
+from tutor.nn.base import Model, OptimizerConfig
 from tutor.nn.models.logistic import LogisticRegression, LogisticRegressionConfig
 from tutor.nn.models.mlp import MLP, MLPConfig
 
@@ -20,7 +20,7 @@ SEEDS = (0, 1, 2)
 ADAM = OptimizerConfig(lr=0.02)
 
 
-def train(model, data: datasets.Dataset, steps: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def train(model: Model, data: datasets.Dataset, steps: int) -> tuple[float, float]:
     for _ in range(steps):
         model.step(data.X_train, data.y_train)
     return model.accuracy(data.X_train, data.y_train), model.accuracy(data.X_val, data.y_val)
@@ -28,14 +28,22 @@ def train(model, data: datasets.Dataset, steps: int) -> tuple[float, float]:  # 
 
 @pytest.mark.parametrize(
     ("name", "sizes", "loss"),
-    [("spiral", (2, 32, 32, 3), "cross_entropy"), ("moons", (2, 16, 16, 1), "bce"),
-     ("circles", (2, 16, 16, 1), "bce"), ("xor", (2, 16, 16, 1), "bce")],
+    [
+        ("spiral", (2, 32, 32, 3), "cross_entropy"),
+        ("moons", (2, 16, 16, 1), "bce"),
+        ("circles", (2, 16, 16, 1), "bce"),
+        ("xor", (2, 16, 16, 1), "bce"),
+    ],
 )
 @pytest.mark.parametrize("activation", ["tanh", "relu"])
-def test_mlp_learns_2d_datasets(name: str, sizes: tuple[int, ...], loss: str, activation: str) -> None:
+def test_mlp_learns_2d_datasets(
+    name: str, sizes: tuple[int, ...], loss: str, activation: str
+) -> None:
     for seed in SEEDS:
         data = datasets.make_dataset(name, seed=seed)
-        model = MLP(MLPConfig(sizes=sizes, activation=activation, loss=loss, optimizer=ADAM), seed=seed)
+        model = MLP(
+            MLPConfig(sizes=sizes, activation=activation, loss=loss, optimizer=ADAM), seed=seed
+        )
         train_acc, val_acc = train(model, data, 300)
         assert train_acc >= 0.95 and val_acc >= 0.9, (seed, train_acc, val_acc)
 
@@ -54,7 +62,9 @@ def test_logistic_regression_needs_squares_for_circles() -> None:
     for seed in SEEDS:
         data = datasets.circles(seed=seed)
         plain = LogisticRegression(LogisticRegressionConfig(), seed=seed)
-        squares = LogisticRegression(LogisticRegressionConfig(extra_features=("x2", "y2")), seed=seed)
+        squares = LogisticRegression(
+            LogisticRegressionConfig(extra_features=("x2", "y2")), seed=seed
+        )
         assert train(plain, data, 200)[0] <= 0.7
         train_acc, val_acc = train(squares, data, 200)
         assert train_acc >= 0.95 and val_acc >= 0.9
@@ -68,7 +78,12 @@ def test_softmax_regression_fits_blobs_and_tabular_rule() -> None:
     model = LogisticRegression(LogisticRegressionConfig(n_inputs=5))
     assert train(model, table, 300)[1] >= 0.9
     weights = model.params["W0"][:, 0]
-    cosine = weights @ table.info["weights"] / np.linalg.norm(weights) / np.linalg.norm(table.info["weights"])
+    cosine = (
+        weights
+        @ table.info["weights"]
+        / np.linalg.norm(weights)
+        / np.linalg.norm(table.info["weights"])
+    )
     assert cosine > 0.95  # it recovered the direction of the true rule
 
 
@@ -84,16 +99,29 @@ def test_regression_with_mse() -> None:
 def test_dropout_and_weight_decay_still_learn_and_decay_shrinks_weights() -> None:
     data = datasets.moons(seed=0)
     plain = MLP(MLPConfig(sizes=(2, 32, 32, 1), activation="relu", optimizer=ADAM))
-    regularised = MLP(MLPConfig(sizes=(2, 32, 32, 1), activation="relu", dropout=0.2,
-                                optimizer=OptimizerConfig(lr=0.02, weight_decay=0.005)))
+    regularised = MLP(
+        MLPConfig(
+            sizes=(2, 32, 32, 1),
+            activation="relu",
+            dropout=0.2,
+            optimizer=OptimizerConfig(lr=0.02, weight_decay=0.005),
+        )
+    )
     train(plain, data, 300)
     assert train(regularised, data, 300)[1] >= 0.9
-    assert regularised.inspect(data.X_val)["weight_norm_per_layer"].sum() < \
-        plain.inspect(data.X_val)["weight_norm_per_layer"].sum()
+    assert (
+        regularised.inspect(data.X_val)["weight_norm_per_layer"].sum()
+        < plain.inspect(data.X_val)["weight_norm_per_layer"].sum()
+    )
 
 
 @pytest.mark.parametrize("kind", ["sgd", "momentum"])
 def test_plain_optimizers_learn_moons(kind: str) -> None:
     data = datasets.moons(seed=1)
-    model = MLP(MLPConfig(sizes=(2, 16, 16, 1), optimizer=OptimizerConfig(kind=kind, lr=0.5 if kind == "sgd" else 0.1)))  # type: ignore[arg-type]
+    model = MLP(
+        MLPConfig(
+            sizes=(2, 16, 16, 1),
+            optimizer=OptimizerConfig(kind=kind, lr=0.5 if kind == "sgd" else 0.1),
+        )
+    )  # type: ignore[arg-type]
     assert train(model, data, 400)[1] >= 0.9

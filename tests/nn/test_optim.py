@@ -9,7 +9,9 @@ from tutor.nn.base import Optimizer, OptimizerConfig, ParamBuffer
 from tutor.nn.optim import l2_penalty
 
 
-def one_update(config: OptimizerConfig, theta: np.ndarray, grads: list[np.ndarray], decay: np.ndarray) -> np.ndarray:
+def one_update(
+    config: OptimizerConfig, theta: np.ndarray, grads: list[np.ndarray], decay: np.ndarray
+) -> np.ndarray:
     buffer = ParamBuffer({"p": theta.shape}, np.float64)
     buffer.decay_mask[:] = decay
     buffer.data[:] = theta
@@ -20,7 +22,9 @@ def one_update(config: OptimizerConfig, theta: np.ndarray, grads: list[np.ndarra
     return buffer.data.copy()
 
 
-def reference(config: OptimizerConfig, theta: np.ndarray, grads: list[np.ndarray], decay: np.ndarray) -> np.ndarray:
+def reference(
+    config: OptimizerConfig, theta: np.ndarray, grads: list[np.ndarray], decay: np.ndarray
+) -> np.ndarray:
     """The textbook formulas, written independently in numpy."""
     theta = theta.copy()
     m = np.zeros_like(theta)
@@ -48,9 +52,13 @@ def test_update_matches_textbook_formulas(kind: str, weight_decay: float) -> Non
     theta = rng.standard_normal(7)
     grads = [rng.standard_normal(7) for _ in range(4)]
     decay = (rng.random(7) > 0.5).astype(np.float64)
-    config = OptimizerConfig(kind=kind, lr=0.05, weight_decay=weight_decay)  # type: ignore[arg-type]
-    np.testing.assert_allclose(one_update(config, theta, grads, decay),
-                               reference(config, theta, grads, decay), rtol=1e-12, atol=1e-14)
+    config = OptimizerConfig(kind=kind, lr=0.05, weight_decay=weight_decay)  # type: ignore
+    np.testing.assert_allclose(
+        one_update(config, theta, grads, decay),
+        reference(config, theta, grads, decay),
+        rtol=1e-12,
+        atol=1e-14,
+    )
 
 
 @pytest.mark.parametrize("kind", ["sgd", "momentum", "adam"])
@@ -71,7 +79,9 @@ def test_optimizers_minimise_a_quadratic(kind: str, dtype: type) -> None:
 def test_weight_decay_shrinks_only_decayed_entries() -> None:
     theta = np.ones(4)
     decay = np.array([1.0, 1.0, 0.0, 0.0])
-    after = one_update(OptimizerConfig(kind="sgd", lr=0.1, weight_decay=0.5), theta, [np.zeros(4)], decay)
+    after = one_update(
+        OptimizerConfig(kind="sgd", lr=0.1, weight_decay=0.5), theta, [np.zeros(4)], decay
+    )
     np.testing.assert_allclose(after, [0.95, 0.95, 1.0, 1.0])
 
 

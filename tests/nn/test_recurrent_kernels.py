@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_cnn_kernels import central_difference, relative_error
 
 from tutor.nn.kernels.recurrent import (
     CELL_CODES,
@@ -14,7 +15,6 @@ from tutor.nn.kernels.recurrent import (
     sequence_forward,
     state_size,
 )
-from test_cnn_kernels import central_difference, relative_error
 
 CELLS = ["rnn", "gru", "lstm"]
 
@@ -56,7 +56,8 @@ class Sequence:
     def __init__(self, cell: str, B: int, T: int, D: int, H: int, seed: int, dtype=np.float64):
         rng = np.random.default_rng(seed)
         self.cell, self.code, self.H = cell, CELL_CODES[cell], H
-        self.p = {k: rng.normal(0, 0.6, s).astype(dtype) for k, s in param_shapes(cell, D, H).items()}
+        shapes = param_shapes(cell, D, H)
+        self.p = {k: rng.normal(0, 0.6, s).astype(dtype) for k, s in shapes.items()}
         self.X = rng.normal(size=(T, D, B)).astype(dtype)
         self.states = np.empty((T + 1, state_size(cell, H), B), dtype=dtype)
         self.cache = np.empty((T, cache_size(cell, H), B), dtype=dtype)
@@ -83,7 +84,8 @@ class Sequence:
 @pytest.mark.parametrize("cell", CELLS)
 def test_forward_matches_cell_equations(cell):
     seq = Sequence(cell, B=3, T=5, D=4, H=6, seed=0)
-    np.testing.assert_allclose(seq.hidden(), reference_hidden_states(cell, seq.inputs, seq.p), atol=1e-12)
+    expected = reference_hidden_states(cell, seq.inputs, seq.p)
+    np.testing.assert_allclose(seq.hidden(), expected, atol=1e-12)
 
 
 SHAPES = [

@@ -29,6 +29,10 @@ How a model uses these pieces
        args = optimizer.prepare_step()   # advances the step counter
        fused_step(buffer.data, buffer.grad, buffer.decay_mask, ..., *args)
 
+   `optimizer.idle_args()` gives arguments of the same types for a pass of
+   the same kernel that must not update (lr 0); all scalars are plain Python
+   floats/ints so numba compiles the kernel once, not once per type mix.
+
 3. Subclass `ParamModel` to get `params` (copies in and out), `n_params`,
    `lr` (settable base learning rate) and `accuracy` for free; implement
    `loss_and_grads`, `step`, `predict` and `inspect` (the `Model` protocol).
@@ -163,7 +167,9 @@ class ParamBuffer:
         missing = self.shapes.keys() - values.keys()
         extra = values.keys() - self.shapes.keys()
         if missing or extra:
-            raise KeyError(f"parameter names differ: missing {sorted(missing)}, extra {sorted(extra)}")
+            raise KeyError(
+                f"parameter names differ: missing {sorted(missing)}, extra {sorted(extra)}"
+            )
         for name, value in values.items():
             value = np.asarray(value)
             if value.shape != self.shapes[name]:
@@ -224,7 +230,9 @@ def scheduled_lr(config: OptimizerConfig, base_lr: float, step: int) -> float:
     return config.min_lr + 0.5 * (base_lr - config.min_lr) * (1.0 + math.cos(math.pi * progress))
 
 
-UpdateArgs = tuple[np.ndarray, np.ndarray, int, float, float, float, float, float, float, float, float]
+UpdateArgs = tuple[
+    np.ndarray, np.ndarray, int, float, float, float, float, float, float, float, float
+]
 """(m, v, kind, lr, momentum, beta1, beta2, eps, weight_decay, 1/(1-beta1^t), 1/(1-beta2^t)):
 the trailing arguments of `tutor.nn.optim.apply_update`."""
 
@@ -270,8 +278,19 @@ class Optimizer:
         c = self.config
         correction1 = 1.0 / (1.0 - c.beta1**t)
         correction2 = 1.0 / (1.0 - c.beta2**t)
-        return (self.m, self.v, self._kind, float(lr), float(c.momentum), float(c.beta1),
-                float(c.beta2), float(c.eps), float(c.weight_decay), correction1, correction2)
+        return (
+            self.m,
+            self.v,
+            self._kind,
+            float(lr),
+            float(c.momentum),
+            float(c.beta1),
+            float(c.beta2),
+            float(c.eps),
+            float(c.weight_decay),
+            correction1,
+            correction2,
+        )
 
     def update(self, buffer: ParamBuffer) -> None:
         """Apply one update to `buffer.data` from `buffer.grad` (one kernel call)."""

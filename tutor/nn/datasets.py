@@ -112,16 +112,21 @@ def _class_sizes(n: int, n_classes: int) -> np.ndarray:
 
 
 def spiral(
-    n: int = 300, n_classes: int = 3, noise: float = 0.2, turns: float = 1.0,
-    seed: int = 0, val_fraction: float = 0.2,
+    n: int = 300,
+    n_classes: int = 3,
+    noise: float = 0.2,
+    turns: float = 1.0,
+    seed: int = 0,
+    val_fraction: float = 0.2,
 ) -> Dataset:
     """Interleaved spiral arms, one per class (radius 0 to 1, `turns` windings)."""
     rng = np.random.default_rng(seed)
     X_parts, y_parts = [], []
     for label, count in enumerate(_class_sizes(n, n_classes)):
         radius = np.linspace(0.05, 1.0, count)
-        angle = (2 * np.pi * (label / n_classes + turns * radius)
-                 + noise * rng.standard_normal(count))
+        angle = 2 * np.pi * (label / n_classes + turns * radius) + noise * rng.standard_normal(
+            count
+        )
         X_parts.append(np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]))
         y_parts.append(np.full(count, label))
     X = np.concatenate(X_parts).astype(FLOAT)
@@ -144,7 +149,10 @@ def moons(n: int = 300, noise: float = 0.1, seed: int = 0, val_fraction: float =
 
 
 def circles(
-    n: int = 300, noise: float = 0.08, factor: float = 0.5, seed: int = 0,
+    n: int = 300,
+    noise: float = 0.08,
+    factor: float = 0.5,
+    seed: int = 0,
     val_fraction: float = 0.2,
 ) -> Dataset:
     """A ring of radius 1 (class 0) around a ring of radius `factor` (class 1)."""
@@ -169,7 +177,10 @@ def xor(n: int = 300, noise: float = 0.15, seed: int = 0, val_fraction: float = 
 
 
 def blobs(
-    n: int = 300, n_classes: int = 3, spread: float = 0.25, seed: int = 0,
+    n: int = 300,
+    n_classes: int = 3,
+    spread: float = 0.25,
+    seed: int = 0,
     val_fraction: float = 0.2,
 ) -> Dataset:
     """Gaussian clusters with centres evenly spaced on the unit circle."""
@@ -178,8 +189,15 @@ def blobs(
     centres = np.column_stack([np.cos(angles), np.sin(angles)])
     which = np.repeat(np.arange(n_classes), _class_sizes(n, n_classes))
     X = (centres[which] + spread * rng.standard_normal((n, 2))).astype(FLOAT)
-    return _split("blobs", X, which.astype(np.int64), rng, val_fraction, n_classes,
-                  info={"centres": _frozen(centres)})
+    return _split(
+        "blobs",
+        X,
+        which.astype(np.int64),
+        rng,
+        val_fraction,
+        n_classes,
+        info={"centres": _frozen(centres)},
+    )
 
 
 # --------------------------------------------------------------------------
@@ -188,9 +206,12 @@ def blobs(
 
 
 def tabular_linear(
-    n: int = 400, n_features: int = 5, noise: float = 0.1,
+    n: int = 400,
+    n_features: int = 5,
+    noise: float = 0.1,
     task: Literal["classification", "regression"] = "classification",
-    seed: int = 0, val_fraction: float = 0.2,
+    seed: int = 0,
+    val_fraction: float = 0.2,
 ) -> Dataset:
     """Standard-normal features, score = X w + b + noise with a known rule.
 
@@ -234,7 +255,9 @@ def _shape_template(kind: str, extent: int) -> np.ndarray:
     return patch
 
 
-def render_shape(kind: str, size: int = 8, offset: tuple[int, int] = (0, 0), extent: int = 5) -> np.ndarray:
+def render_shape(
+    kind: str, size: int = 8, offset: tuple[int, int] = (0, 0), extent: int = 5
+) -> np.ndarray:
     """(size, size) image of `kind` shifted by offset = (down, right) pixels from centre.
 
     Any offset is allowed: parts that leave the frame are cut off.
@@ -256,20 +279,31 @@ def max_offset(size: int = 8, extent: int = 5) -> int:
 
 
 def _noisy_images(
-    labels: np.ndarray, offsets: np.ndarray, size: int, extent: int, noise: float,
+    labels: np.ndarray,
+    offsets: np.ndarray,
+    size: int,
+    extent: int,
+    noise: float,
     rng: np.random.Generator,
 ) -> np.ndarray:
     """(N, 1, size, size) renders of SHAPE_KINDS[labels] at `offsets` plus pixel noise."""
-    images = np.stack([
-        render_shape(SHAPE_KINDS[label], size, (int(dy), int(dx)), extent)
-        for label, (dy, dx) in zip(labels, offsets)
-    ])
+    images = np.stack(
+        [
+            render_shape(SHAPE_KINDS[label], size, (int(dy), int(dx)), extent)
+            for label, (dy, dx) in zip(labels, offsets)
+        ]
+    )
     return (images + noise * rng.standard_normal(images.shape)).astype(FLOAT)[:, None]
 
 
 def shapes(
-    n: int = 600, size: int = 8, extent: int = 5, shift: int | None = None,
-    noise: float = 0.1, seed: int = 0, val_fraction: float = 0.2,
+    n: int = 600,
+    size: int = 8,
+    extent: int = 5,
+    shift: int | None = None,
+    noise: float = 0.1,
+    seed: int = 0,
+    val_fraction: float = 0.2,
     val_shift: int | None = None,
 ) -> Dataset:
     """Images (N, 1, size, size) of a bar, cross or corner (labels 0, 1, 2) at a
@@ -287,8 +321,16 @@ def shapes(
     labels = np.repeat(np.arange(len(SHAPE_KINDS)), _class_sizes(n, len(SHAPE_KINDS)))
     offsets = rng.integers(-shift, shift + 1, size=(n, 2))
     X = _noisy_images(labels, offsets, size, extent, noise, rng)
-    data = _split("shapes", X, labels.astype(np.int64), rng, val_fraction, len(SHAPE_KINDS),
-                  info={"kinds": SHAPE_KINDS, "size": size}, per_example={"offsets": offsets})
+    data = _split(
+        "shapes",
+        X,
+        labels.astype(np.int64),
+        rng,
+        val_fraction,
+        len(SHAPE_KINDS),
+        info={"kinds": SHAPE_KINDS, "size": size},
+        per_example={"offsets": offsets},
+    )
     if val_shift is None:
         return data
     val_offsets = rng.integers(-val_shift, val_shift + 1, size=(data.n_val, 2))
@@ -303,8 +345,13 @@ def shapes(
 
 
 def lag_sequences(
-    n: int = 1000, seq_len: int = 10, vocab_size: int = 4, lag: int = 3,
-    label_noise: float = 0.0, seed: int = 0, val_fraction: float = 0.2,
+    n: int = 1000,
+    seq_len: int = 10,
+    vocab_size: int = 4,
+    lag: int = 3,
+    label_noise: float = 0.0,
+    seed: int = 0,
+    val_fraction: float = 0.2,
 ) -> Dataset:
     """Random token sequences (N, seq_len); the label is the token `lag` steps
     before the last one, i.e. X[:, seq_len - 1 - lag]. A model must carry that
@@ -329,8 +376,13 @@ AttentionKind = Literal["previous", "match"]
 
 
 def attention_task(
-    kind: AttentionKind = "previous", n: int = 1000, seq_len: int = 10,
-    vocab_size: int = 8, n_payloads: int = 2, seed: int = 0, val_fraction: float = 0.2,
+    kind: AttentionKind = "previous",
+    n: int = 1000,
+    seq_len: int = 10,
+    vocab_size: int = 8,
+    n_payloads: int = 2,
+    seed: int = 0,
+    val_fraction: float = 0.2,
 ) -> Dataset:
     """Token sequences X (N, T) with a label per position y (N, T) that can only
     be produced by looking at ONE other position: info["attention_train"] /
@@ -369,8 +421,16 @@ def attention_task(
     pattern = np.zeros((n, T, T), dtype=FLOAT)
     pattern[rows, np.arange(T)[None, :], source] = 1.0
     info = {"kind": kind, "vocab_size": vocab, "seq_len": T}
-    return _split(f"attention_{kind}", X, y.astype(np.int64), rng, val_fraction, n_classes,
-                  info=info, per_example={"attention": pattern})
+    return _split(
+        f"attention_{kind}",
+        X,
+        y.astype(np.int64),
+        rng,
+        val_fraction,
+        n_classes,
+        info=info,
+        per_example={"attention": pattern},
+    )
 
 
 DATASETS: dict[str, Callable[..., Dataset]] = {

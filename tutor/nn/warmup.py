@@ -81,11 +81,26 @@ def _cnn() -> list[Specimen]:
     ]
 
 
+def _attention() -> list[Specimen]:
+    from tutor.nn.models.attention import TinyAttention, TinyAttentionConfig
+
+    tokens = np.array([[0, 1, 2, 3], [3, 2, 1, 0]])  # (N, T)
+    per_position = np.array([[0, 0, 1, 2], [3, 3, 2, 1]])  # (N, T): the previous token
+    specimens: list[Specimen] = []
+    for positions in ("sinusoidal", "learned"):
+        for target, labels in (("per_position", per_position), ("last", per_position[:, -1])):
+            config = TinyAttentionConfig(vocab_size=4, max_len=4, d_model=4, n_classes=4,
+                                         positions=positions, target=target)
+            specimens.append((TinyAttention(config), tokens, labels))
+    return specimens
+
+
 WARMERS: dict[str, Callable[[], list[Specimen]]] = {
     "mlp": _mlp,
     "logistic": _logistic,  # an MLP inside: ready once "mlp" is
     "cnn": _cnn,
     "sequence": _sequence,
+    "attention": _attention,
 }
 """Model name -> tiny instances that, exercised, compile every kernel of that model."""
 

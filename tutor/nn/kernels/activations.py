@@ -3,7 +3,8 @@
 `activation_forward` writes f(z), and f'(z) into the buffer that held z,
 so backward is a single multiply (dz = da * f'(z)) and never needs z again.
 (Always writing f'(z) costs one store per value; a flag for inference-only
-passes would double the compiled code: numba specialises on literal bools.) Arrays are flat 1-D views of contiguous layer buffers.
+passes would double the compiled code: numba specialises on literal bools.)
+Arrays are flat 1-D views of contiguous layer buffers.
 
 Speed: numba's tanh/exp cost ~9/4 ns per value here (the llvmlite wheel has
 no vector maths library), numpy's ~1.7/0.8 ns. On float32 arrays (training)
@@ -33,7 +34,13 @@ ACTIVATIONS: dict[str, int] = {
 # float32). Coefficients from our own iteratively reweighted least-squares
 # fit of the relative error (degree 4 over 4 in x^2); fit error 2e-8.
 _TANH_CLAMP = 9.0
-_P0, _P1, _P2, _P3, _P4 = 9.99999980e-01, 1.33809486e-01, 3.49549464e-03, 2.06074737e-05, 1.33523334e-08
+_P0, _P1, _P2, _P3, _P4 = (
+    9.99999980e-01,
+    1.33809486e-01,
+    3.49549464e-03,
+    2.06074737e-05,
+    1.33523334e-08,
+)
 _Q1, _Q2, _Q3, _Q4 = 4.67142643e-01, 2.58766317e-02, 3.28547871e-04, 7.77562451e-07
 
 _GELU_C = 0.7978845608028654  # sqrt(2 / pi)
@@ -48,15 +55,16 @@ def tanh_value(x, fast: bool):  # type: ignore[no-untyped-def]
         return np.tanh(x)
     t = type(x)
     c = t(_TANH_CLAMP)
-    x = c if x > c else x
-    x = -c if x < -c else x
+    # Clamps as selects, not min/max: numba's NaN-aware min/max stop vectorisation.
+    x = c if x > c else x  # noqa: FURB136
+    x = -c if x < -c else x  # noqa: FURB136
     s = x * x
     num = (((t(_P4) * s + t(_P3)) * s + t(_P2)) * s + t(_P1)) * s + t(_P0)
     den = (((t(_Q4) * s + t(_Q3)) * s + t(_Q2)) * s + t(_Q1)) * s + t(1.0)
     y = x * num / den
     # rounding can overshoot 1 by an ulp near the clamp; 1 - y^2 must stay >= 0
-    y = t(1.0) if y > t(1.0) else y
-    return t(-1.0) if y < t(-1.0) else y
+    y = t(1.0) if y > t(1.0) else y  # noqa: FURB136
+    return t(-1.0) if y < t(-1.0) else y  # noqa: FURB136
 
 
 @kernel

@@ -28,7 +28,7 @@ import math
 
 import numpy as np
 
-from tutor.nn.jit import is_float64, kernel
+from tutor.nn.jit import inlined, is_float64, kernel
 from tutor.nn.kernels.losses import exp_value
 
 
@@ -45,13 +45,13 @@ def sinusoidal_positions(max_len: int, d: int) -> np.ndarray:
     return P
 
 
-@kernel
+@inlined
 def _matrix(a: np.ndarray) -> np.ndarray:
     """(d, T, B) -> (d, T*B) view, the shape BLAS sees."""
     return a.reshape((a.shape[0], a.shape[1] * a.shape[2]))
 
 
-@kernel
+@inlined
 def _add_into(total: np.ndarray, part: np.ndarray) -> None:
     """total += part for C-contiguous arrays of one shape (flat loop: numba's
     own `+=` on n-d arrays is several times slower)."""
@@ -98,16 +98,18 @@ def attention_forward(
                 q, key = Q[k, i], K[k, j]
                 for n in range(B):
                     score[n] += q[n] * key[n]
-        top[:] = A[i, 0]
+        first = A[i, 0]
+        for n in range(B):  # (a loop: array-to-array assignment costs seconds of compile)
+            top[n] = first[n]
         for j in range(1, T):
             score = A[i, j]
             for n in range(B):
-                top[n] = score[n] if score[n] > top[n] else top[n]
+                top[n] = max(top[n], score[n])
         norm[:] = 0.0
         for j in range(T):
             weight = A[i, j]
             for n in range(B):
-                e = exp_value(scale * (weight[n] - top[n]), exact)
+                e = exp_value(scale * (weight[n] - top[n]), not exact)
                 weight[n] = e
                 norm[n] += e
         for n in range(B):

@@ -25,7 +25,7 @@ from typing import Literal
 
 import numpy as np
 
-from tutor.nn.jit import kernel
+from tutor.nn.jit import inlined, kernel
 
 Padding = Literal["valid", "same"]
 
@@ -45,14 +45,14 @@ def conv_output_size(size: int, kernel_size: int, pad: int) -> int:
     return size + 2 * pad - kernel_size + 1
 
 
-@kernel
+@inlined
 def _copy(source: np.ndarray, target: np.ndarray) -> None:
     """target[:] = source for 1-D rows (numba's slice assignment is slower)."""
     for j in range(target.shape[0]):
         target[j] = source[j]
 
 
-@kernel
+@inlined
 def _padded_planes(X: np.ndarray, pad: int) -> np.ndarray:
     """(B, C, (H + 2 pad) * (W + 2 pad)): each image plane zero-padded and flattened."""
     B, C, H, W = X.shape

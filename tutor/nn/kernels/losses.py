@@ -9,10 +9,10 @@ which keeps the gradient the simple, stable `p - y`.
 Loops run along the batch (rows of Z), so they vectorise. On float32 outputs
 (training) exp is a vectorisable polynomial (`exp_value(x, fast=True)`;
 numba's exp costs ~4 ns a value here, see tutor.nn.kernels.activations);
-float64 outputs (gradient checks) use the library exp. The loss's logarithms are taken of products of 16 terms
-(`sum_of_logs`), 16x fewer log calls. Softmax cross-entropy on 3 x 512
-logits: 21 -> 8 us. `work` is a (2, B) float64 scratch buffer.
-
+float64 outputs (gradient checks) use the library exp. The loss's logarithms
+are taken of products of 16 terms (`sum_of_logs`), 16x fewer log calls.
+Softmax cross-entropy on 3 x 512 float32 logits: 21 -> 8 us. `work` is a
+(2, B) float64 scratch buffer.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def exp_value(x: float, fast: bool) -> float:
     """
     if not fast:
         return np.exp(x)
-    x = _EXP_FLOOR if x < _EXP_FLOOR else x
+    x = _EXP_FLOOR if x < _EXP_FLOOR else x  # noqa: FURB136 (a select vectorises, max not)
     t = x * _LOG2E
     n = np.floor(t + 0.5)
     f = t - n

@@ -39,7 +39,7 @@ from typing import Literal
 
 import numpy as np
 
-from tutor.nn.jit import is_float64, kernel
+from tutor.nn.jit import inlined, is_float64, kernel
 from tutor.nn.kernels.activations import tanh_value
 
 CellKind = Literal["rnn", "gru", "lstm"]
@@ -64,12 +64,12 @@ def param_shapes(cell: CellKind, n_inputs: int, hidden: int) -> dict[str, tuple[
     return {"Wx": (n_inputs, gates), "Wh": (hidden, gates), "b": (n_bias,)}
 
 
-@kernel
+@inlined
 def _tanh(x, exact):  # type: ignore[no-untyped-def]
     return tanh_value(x, not exact)
 
 
-@kernel
+@inlined
 def _sigmoid(x, exact):  # type: ignore[no-untyped-def]
     # sigmoid(x) = (1 + tanh(x / 2)) / 2 reuses the fast tanh; the constant
     # takes x's type so float32 maths is not promoted to float64
@@ -77,19 +77,23 @@ def _sigmoid(x, exact):  # type: ignore[no-untyped-def]
     return half + half * tanh_value(half * x, not exact)
 
 
-@kernel
-def _add_rows(total, part, overwrite):  # type: ignore[no-untyped-def]
-    """total (+)= part for 2-D arrays of equal shape, row by row.
-
-    numba's own `total += part` on 2-D arrays ran ~10x slower than this."""
+@inlined
+def _add_rows(total, part):  # type: ignore[no-untyped-def]
+    """total += part for 2-D arrays of one shape, row by row (numba's own
+    `+=` on 2-D arrays ran ~10x slower and compiles for seconds)."""
     for j in range(total.shape[0]):
         t, p = total[j], part[j]
-        if overwrite:
-            for n in range(t.shape[0]):
-                t[n] = p[n]
-        else:
-            for n in range(t.shape[0]):
-                t[n] += p[n]
+        for n in range(t.shape[0]):
+            t[n] += p[n]
+
+
+@inlined
+def _copy_rows(source, target):  # type: ignore[no-untyped-def]
+    """target[...] = source, row by row (same reasons as _add_rows)."""
+    for j in range(target.shape[0]):
+        s, t = source[j], target[j]
+        for n in range(t.shape[0]):
+            t[n] = s[n]
 
 
 # --------------------------------------------------------------------------
@@ -104,7 +108,7 @@ def _add_rows(total, part, overwrite):  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------
 
 
-@kernel
+@inlined
 def _rnn_gates_forward(ax, ah, b, prev, state, cache, exact):  # type: ignore[no-untyped-def]
     H, B = state.shape
     for j in range(H):
@@ -113,7 +117,7 @@ def _rnn_gates_forward(ax, ah, b, prev, state, cache, exact):  # type: ignore[no
             h[n] = _tanh(axj[n] + ahj[n] + bj, exact)
 
 
-@kernel
+@inlined
 def _rnn_gates_backward(prev, state, cache, ds, dprev, da, dah):  # type: ignore[no-untyped-def]
     H, B = state.shape
     one = state.dtype.type(1.0)
@@ -124,7 +128,7 @@ def _rnn_gates_backward(prev, state, cache, ds, dprev, da, dah):  # type: ignore
     dprev[...] = 0.0
 
 
-@kernel
+@inlined
 def _gru_gates_forward(ax, ah, b, prev, state, cache, exact):  # type: ignore[no-untyped-def]
     H, B = state.shape
     for j in range(H):
@@ -142,7 +146,7 @@ def _gru_gates_forward(ax, ah, b, prev, state, cache, exact):  # type: ignore[no
             h[n] = new + z * (h_prev[n] - new)
 
 
-@kernel
+@inlined
 def _gru_gates_backward(prev, state, cache, ds, dprev, da, dah):  # type: ignore[no-untyped-def]
     H, B = state.shape
     one = state.dtype.type(1.0)
@@ -159,10 +163,10 @@ def _gru_gates_backward(prev, state, cache, ds, dprev, da, dah):  # type: ignore
             da_n[n] = dn_pre
             dah_n[n] = dn_pre * r  # r gates the hidden side of n (and b_hn)
             dh_prev[n] = dh * z
-    _add_rows(dah[: 2 * H], da[: 2 * H], True)  # r and z see x Wx and h Wh alike
+    _copy_rows(da[: 2 * H], dah[: 2 * H])  # r and z see x Wx and h Wh alike
 
 
-@kernel
+@inlined
 def _lstm_gates_forward(ax, ah, b, prev, state, cache, exact):  # type: ignore[no-untyped-def]
     H, B = state.shape[0] // 2, state.shape[1]
     for j in range(H):
@@ -184,7 +188,7 @@ def _lstm_gates_forward(ax, ah, b, prev, state, cache, exact):  # type: ignore[n
             c_new[n] = c
 
 
-@kernel
+@inlined
 def _lstm_gates_backward(prev, state, cache, ds, dprev, da, dah):  # type: ignore[no-untyped-def]
     """ds = [dh; dc] at step t -> dprev = [0; dc] at step t - 1 (dh comes by GEMM)."""
     H, B = state.shape[0] // 2, state.shape[1]
@@ -285,18 +289,18 @@ def sequence_backward(
             _rnn_gates_backward(prev, states[t + 1], cache[t], carry, dprev, da, dah)
         elif cell == GRU:
             _gru_gates_backward(prev, states[t + 1], cache[t], carry, dprev, da, dah)
-            _add_rows(dhn_sum, dah[2 * H :], False)
+            _add_rows(dhn_sum, dah[2 * H :])
         else:
             _lstm_gates_backward(prev, states[t + 1], cache[t], carry, dprev, da, dah)
         hidden_side = dah if cell == GRU else da
-        _add_rows(da_sum, da, False)
+        _add_rows(da_sum, da)
         np.dot(X[t], da.T, dWx_t)
-        _add_rows(dWx, dWx_t, False)
+        _add_rows(dWx, dWx_t)
         np.dot(prev[:H], hidden_side.T, dWh_t)
-        _add_rows(dWh, dWh_t, False)
+        _add_rows(dWh, dWh_t)
         np.dot(Wh, hidden_side, dh_gemm)
         carry, dprev = dprev, carry  # the previous step's gradient becomes the carry
-        _add_rows(carry[:H], dh_gemm, False)
+        _add_rows(carry[:H], dh_gemm)
     for k in range(GH):
         db[k] = da_sum[k].sum()
     if cell == GRU:

@@ -16,7 +16,6 @@ update. Buffers are allocated once per (batch size, length).
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -25,8 +24,7 @@ import numpy as np
 from tutor.nn.base import DType, Optimizer, OptimizerConfig, ParamBuffer, ParamModel
 from tutor.nn.kernels.attention import attention_backward, attention_forward, sinusoidal_positions
 from tutor.nn.models.head import HeadWorkspace, head_views
-
-_WORKSPACES_KEPT = 4
+from tutor.nn.models.workspaces import WorkspaceCache
 
 Positions = Literal["sinusoidal", "learned"]
 Target = Literal["per_position", "last"]
@@ -111,20 +109,10 @@ class TinyAttention(ParamModel):
             view[...] = rng.standard_normal(view.shape) * (config.init_scale / np.sqrt(d))
         self._Wb, self._dWb = head_views(self.buffer, "Wo", "bo")
         self.optimizer = Optimizer(config.optimizer, self.buffer.size, self.dtype)
-        self._workspaces: OrderedDict[tuple[int, int], _Workspace] = OrderedDict()
+        self._workspace: WorkspaceCache[tuple[int, int], _Workspace] = WorkspaceCache(
+            lambda shape: _Workspace(config, *shape, self.dtype))
 
     # ---- batches ----------------------------------------------------------
-
-    def _workspace(self, B: int, T: int) -> _Workspace:
-        key = (B, T)
-        ws = self._workspaces.get(key)
-        if ws is None:
-            ws = self._workspaces[key] = _Workspace(self.config, B, T, self.dtype)
-            if len(self._workspaces) > _WORKSPACES_KEPT:
-                self._workspaces.popitem(last=False)
-        else:
-            self._workspaces.move_to_end(key)
-        return ws
 
     def _forward(self, X: np.ndarray) -> _Workspace:
         X = np.asarray(X)
@@ -135,7 +123,7 @@ class TinyAttention(ParamModel):
             raise ValueError(f"sequences longer than max_len={c.max_len}")
         if X.min() < 0 or X.max() >= c.vocab_size:
             raise ValueError(f"token ids must be in [0, {c.vocab_size})")
-        ws = self._workspace(*X.shape)
+        ws = self._workspace(X.shape)
         ws.tokens[...] = X.T
         b = self.buffer
         attention_forward(ws.tokens, b["embed"], self._positions, b["Wq"], b["Wk"], b["Wv"],

@@ -15,7 +15,6 @@ head's feature-major layout by one numpy copy.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,8 +30,7 @@ from tutor.nn.kernels.conv import (
     padding_amount,
 )
 from tutor.nn.models.head import HeadWorkspace, head_views
-
-_WORKSPACES_KEPT = 4  # batch sizes with live buffers: train batch, full sets, ...
+from tutor.nn.models.workspaces import WorkspaceCache
 
 
 @dataclass(frozen=True)
@@ -114,23 +112,16 @@ class TinyCNN(ParamModel):
         self.buffer = ParamBuffer(shapes, self.dtype, decay=("conv_W", "Wo"))
         rng = np.random.default_rng(seed)
         filters, head = self.buffer["conv_W"], self.buffer["Wo"]
-        filters[...] = rng.standard_normal(filters.shape) * (config.init_scale * np.sqrt(2.0 / (C * K * K)))
-        head[...] = rng.standard_normal(head.shape) * (config.init_scale / np.sqrt(config.n_features))
+        he_std = config.init_scale * np.sqrt(2.0 / (C * K * K))  # fan-in of a filter: C K K
+        filters[...] = rng.standard_normal(filters.shape) * he_std
+        head_std = config.init_scale / np.sqrt(config.n_features)
+        head[...] = rng.standard_normal(head.shape) * head_std
         self._Wb, self._dWb = head_views(self.buffer, "Wo", "bo")
         self.optimizer = Optimizer(config.optimizer, self.buffer.size, self.dtype)
-        self._workspaces: OrderedDict[int, _Workspace] = OrderedDict()
+        self._workspace: WorkspaceCache[int, _Workspace] = WorkspaceCache(
+            lambda B: _Workspace(config, B, self.dtype))
 
     # ---- batches ----------------------------------------------------------
-
-    def _workspace(self, B: int) -> _Workspace:
-        ws = self._workspaces.get(B)
-        if ws is None:
-            ws = self._workspaces[B] = _Workspace(self.config, B, self.dtype)
-            if len(self._workspaces) > _WORKSPACES_KEPT:
-                self._workspaces.popitem(last=False)
-        else:
-            self._workspaces.move_to_end(B)
-        return ws
 
     def _forward(self, X: np.ndarray) -> _Workspace:
         """Convolution, ReLU + pooling, features into the head's buffer."""

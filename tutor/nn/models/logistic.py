@@ -44,7 +44,9 @@ class LogisticRegressionConfig:
     def __post_init__(self) -> None:
         unknown = set(self.extra_features) - EXTRA_FEATURES.keys()
         if unknown:
-            raise ValueError(f"unknown features {sorted(unknown)}; choose from {sorted(EXTRA_FEATURES)}")
+            raise ValueError(
+                f"unknown features {sorted(unknown)}; choose from {sorted(EXTRA_FEATURES)}"
+            )
         if self.extra_features and self.n_inputs != 2:
             raise ValueError("hand-made features need 2-D inputs")
         if self.n_inputs < 1 or self.n_classes < 2:
@@ -86,7 +88,10 @@ class LogisticRegression(ParamModel):
         return np.hstack([X, *extras])
 
     def loss_and_grads(
-        self, X: np.ndarray, y: np.ndarray, train: bool = False,
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        train: bool = False,
         rng: np.random.Generator | None = None,
     ) -> tuple[float, dict[str, np.ndarray]]:
         return self._net.loss_and_grads(self.features(X), y, train, rng)
@@ -98,7 +103,7 @@ class LogisticRegression(ParamModel):
         return self._net.predict(self.features(X))
 
     def inspect(self, X: np.ndarray, y: np.ndarray | None = None) -> dict[str, np.ndarray]:
-        """"features" (N, F), "outputs" (probabilities), "logits" (N,) or (N, C)
+        """ "features" (N, F), "outputs" = "probabilities", "logits" (N,) or (N, C)
         (signed distance-like score; 0 is the boundary), "grad_norm_per_layer" (1,),
         "weight_norm_per_layer" (1,)."""
         F = self.features(X)
@@ -108,6 +113,7 @@ class LogisticRegression(ParamModel):
         return {
             "features": F.copy(),
             "outputs": seen["outputs"],
+            "probabilities": seen["outputs"],
             "logits": logits[:, 0].copy() if logits.shape[1] == 1 else logits,
             "grad_norm_per_layer": seen["grad_norm_per_layer"],
             "weight_norm_per_layer": seen["weight_norm_per_layer"],

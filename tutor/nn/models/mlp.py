@@ -37,7 +37,7 @@ from tutor.nn.jit import kernel
 from tutor.nn.kernels.activations import ACTIVATIONS, activation_backward, activation_forward
 from tutor.nn.kernels.dense import dense_backward, dense_forward, dense_input_grad
 from tutor.nn.kernels.dropout import draw_uniforms, dropout_forward
-from tutor.nn.kernels.losses import BCE, CROSS_ENTROPY, LOSSES, loss_and_delta, output_values
+from tutor.nn.kernels.losses import BCE, CROSS_ENTROPY, LOSSES, MSE, loss_and_delta, output_values
 from tutor.nn.optim import apply_update
 
 # Activations whose weights are initialised for a half-open unit (He), not Glorot.
@@ -63,78 +63,23 @@ def layer_offsets(sizes: tuple[int, ...], B: int) -> np.ndarray:
     return offsets
 
 
-@kernel
-def mlp_forward(
-    theta: np.ndarray,  # (P,) parameters [W0; b0; W1; b1; ...]
-    sizes: np.ndarray,  # (L + 1,) units per layer, input first
-    offsets: np.ndarray,  # (3, L + 1) from layer_offsets
-    B: int,  # batch size
-    activation: int,
-    slope: float,
-    rate: float,  # dropout rate of hidden units (0: off)
-    uniforms: np.ndarray,  # U[0, 1) per hidden unit and example (if rate > 0)
-    acts: np.ndarray,  # block 0 holds the inputs
-    pre: np.ndarray,
-) -> None:
-    L = sizes.shape[0] - 1
-    theta_at, acts_at, pre_at = offsets[0], offsets[1], offsets[2]
-    for l in range(L):
-        n_in, n_out = sizes[l], sizes[l + 1]
-        Wb = theta[theta_at[l] : theta_at[l + 1]].reshape((n_in + 1, n_out))
-        A = acts[acts_at[l] : acts_at[l] + (n_in + 1) * B].reshape((n_in + 1, B))
-        z = pre[pre_at[l] : pre_at[l + 1]]  # (n_out * B,)
-        dense_forward(Wb, A, z.reshape((n_out, B)))
-        if l < L - 1:
-            start = acts_at[l + 1]
-            a = acts[start : start + n_out * B]
-            activation_forward(activation, z, a, slope)
-            if rate > 0.0:
-                dropout_forward(a, z, uniforms[pre_at[l] : pre_at[l + 1]], rate)
-
-
-@kernel
-def mlp_backward(
-    theta: np.ndarray,
-    grad: np.ndarray,  # (P,) out: d loss / d theta
-    sizes: np.ndarray,
-    offsets: np.ndarray,
-    B: int,
-    acts: np.ndarray,
-    pre: np.ndarray,  # hidden blocks hold f'(z) from mlp_forward
-    dpre: np.ndarray,  # last block holds d loss / d outputs; the rest is filled here
-) -> None:
-    L = sizes.shape[0] - 1
-    theta_at, acts_at, pre_at = offsets[0], offsets[1], offsets[2]
-    for l in range(L - 1, -1, -1):
-        n_in, n_out = sizes[l], sizes[l + 1]
-        Wb = theta[theta_at[l] : theta_at[l + 1]].reshape((n_in + 1, n_out))
-        dWb = grad[theta_at[l] : theta_at[l + 1]].reshape((n_in + 1, n_out))
-        A = acts[acts_at[l] : acts_at[l] + (n_in + 1) * B].reshape((n_in + 1, B))
-        dZ = dpre[pre_at[l] : pre_at[l + 1]].reshape((n_out, B))
-        dense_backward(A, dZ, dWb)
-        if l > 0:  # (the inputs need no gradient)
-            dA = dpre[pre_at[l - 1] : pre_at[l]]  # d loss / d (hidden layer l output)
-            dense_input_grad(Wb, dZ, dA.reshape((n_in, B)))
-            activation_backward(dA, pre[pre_at[l - 1] : pre_at[l]])
-
-
 PREDICT, GRADIENTS, TRAIN = 0, 1, 2  # what mlp_pass does after the forward pass
 
 
 @kernel
 def mlp_pass(
     mode: int,  # PREDICT: outputs -> out; GRADIENTS: loss, grad; TRAIN: also update theta
-    B: int,
-    theta: np.ndarray,
-    grad: np.ndarray,
-    sizes: np.ndarray,
-    offsets: np.ndarray,
+    B: int,  # batch size
+    theta: np.ndarray,  # (P,) parameters [W0; b0; W1; b1; ...]
+    grad: np.ndarray,  # (P,) out: d loss / d theta
+    sizes: np.ndarray,  # (L + 1,) units per layer, input first
+    offsets: np.ndarray,  # (3, L + 1) from layer_offsets
     activation: int,
-    slope: float,
+    slope: float,  # leaky ReLU
     loss: int,
-    rate: float,  # dropout rate (0 outside training)
-    uniforms: np.ndarray,
-    acts: np.ndarray,
+    rate: float,  # dropout rate of hidden units (0: off)
+    uniforms: np.ndarray,  # U[0, 1) per hidden unit and example (if rate > 0)
+    acts: np.ndarray,  # block 0 holds the inputs
     pre: np.ndarray,
     dpre: np.ndarray,
     T: np.ndarray,  # (n_L, B) float targets (BCE, MSE)
@@ -158,24 +103,51 @@ def mlp_pass(
     backward and update without returning to Python. Returns the mean data
     loss before the update (0 for PREDICT).
 
-    (One kernel with a mode rather than three: every numba kernel re-optimises
-    all the code it calls, so each extra wrapper costs about a second of
-    cold compile.)
+    One flat kernel on purpose: numba re-optimises all the code a kernel
+    calls each time it compiles a caller, so every extra level of wrapping
+    (separate forward/backward kernels, or one kernel per mode) cost about
+    a second of cold compile (measured: 1.0 s for a trivial wrapper).
     """
-    mlp_forward(theta, sizes, offsets, B, activation, slope, rate, uniforms, acts, pre)
-    n_out = sizes[sizes.shape[0] - 1]
-    start = pre.shape[0] - n_out * B  # the output block is the last one
-    Z = pre[start:].reshape((n_out, B))
+    L = sizes.shape[0] - 1
+    theta_at, acts_at, pre_at = offsets[0], offsets[1], offsets[2]
+
+    # forward: Z_l = [W_l; b_l]^T A_l, A_{l+1} = f(Z_l) (* dropout mask); pre <- f'(Z_l)
+    for l in range(L):
+        n_in, n_out = sizes[l], sizes[l + 1]
+        Wb = theta[theta_at[l] : theta_at[l + 1]].reshape((n_in + 1, n_out))
+        A = acts[acts_at[l] : acts_at[l] + (n_in + 1) * B].reshape((n_in + 1, B))
+        z = pre[pre_at[l] : pre_at[l + 1]]  # (n_out * B,)
+        dense_forward(Wb, A, z.reshape((n_out, B)))
+        if l < L - 1:
+            a = acts[acts_at[l + 1] : acts_at[l + 1] + n_out * B]
+            activation_forward(activation, z, a, slope)
+            if rate > 0.0:
+                dropout_forward(a, z, uniforms[pre_at[l] : pre_at[l + 1]], rate)
+
+    Z = pre[pre_at[L - 1] :].reshape((sizes[L], B))  # (n_L, B) network outputs
     if mode == PREDICT:
         output_values(loss, Z, out, work)
         return 0.0
-    value = loss_and_delta(loss, Z, T, labels, dpre[start:].reshape((n_out, B)), work)
-    mlp_backward(theta, grad, sizes, offsets, B, acts, pre, dpre)
+    value = loss_and_delta(loss, Z, T, labels, dpre[pre_at[L - 1] :].reshape((sizes[L], B)), work)
+
+    # backward: d[W_l; b_l] = A_l dZ_l^T, dA_l = W_l dZ_l, dZ_{l-1} = dA_l * f'(Z_{l-1})
+    for l in range(L - 1, -1, -1):
+        n_in, n_out = sizes[l], sizes[l + 1]
+        Wb = theta[theta_at[l] : theta_at[l + 1]].reshape((n_in + 1, n_out))
+        dWb = grad[theta_at[l] : theta_at[l + 1]].reshape((n_in + 1, n_out))
+        A = acts[acts_at[l] : acts_at[l] + (n_in + 1) * B].reshape((n_in + 1, B))
+        dZ = dpre[pre_at[l] : pre_at[l + 1]].reshape((n_out, B))
+        dense_backward(A, dZ, dWb)
+        if l > 0:  # (the inputs need no gradient)
+            dA = dpre[pre_at[l - 1] : pre_at[l]]  # d loss / d (hidden layer l output)
+            dense_input_grad(Wb, dZ, dA.reshape((n_in, B)))
+            activation_backward(dA, pre[pre_at[l - 1] : pre_at[l]])
+
     if mode == TRAIN:
         apply_update(
             theta, grad, decay_mask, m, v, kind, lr, momentum, beta1, beta2, eps,
             weight_decay, correction1, correction2,
-        )
+        )  # fmt: skip
     return value
 
 
@@ -209,7 +181,9 @@ class MLPConfig:
         if len(self.sizes) < 2 or min(self.sizes) < 1:
             raise ValueError(f"sizes needs >= 2 positive entries, got {self.sizes}")
         if self.activation not in ACTIVATIONS:
-            raise ValueError(f"unknown activation {self.activation!r}; one of {sorted(ACTIVATIONS)}")
+            raise ValueError(
+                f"unknown activation {self.activation!r}; one of {sorted(ACTIVATIONS)}"
+            )
         if self.loss not in LOSSES:
             raise ValueError(f"unknown loss {self.loss!r}; one of {sorted(LOSSES)}")
         if self.loss == "bce" and self.sizes[-1] != 1:
@@ -345,15 +319,35 @@ class MLP(ParamModel):
         b = self.buffer
         optimizer_args = self.optimizer.prepare_step() if mode == TRAIN else self._frozen_optimizer
         return mlp_pass(
-            mode, ws.B, b.data, b.grad, self._sizes, ws.offsets, self._activation,
-            self.config.leaky_slope, self._loss, rate, ws.uniforms, ws.acts, ws.pre, ws.dpre,
-            ws.targets, ws.labels, ws.out, ws.work, b.decay_mask, *optimizer_args,
+            mode,
+            ws.B,
+            b.data,
+            b.grad,
+            self._sizes,
+            ws.offsets,
+            self._activation,
+            self.config.leaky_slope,
+            self._loss,
+            rate,
+            ws.uniforms,
+            ws.acts,
+            ws.pre,
+            ws.dpre,
+            ws.targets,
+            ws.labels,
+            ws.out,
+            ws.work,
+            b.decay_mask,
+            *optimizer_args,
         )
 
     # ---- the Model API ----------------------------------------------------
 
     def loss_and_grads(
-        self, X: np.ndarray, y: np.ndarray, train: bool = False,
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        train: bool = False,
         rng: np.random.Generator | None = None,
     ) -> tuple[float, dict[str, np.ndarray]]:
         """Mean data loss and its gradient; no update. Dropout only if `train`,
@@ -384,7 +378,8 @@ class MLP(ParamModel):
         """What the graphics show for inputs X.
 
         "hidden_<k>" (N, units) activations of hidden layer k (no dropout),
-        "outputs" as `predict`, "grad_norm_per_layer" (L,) norms of each layer's
+        "outputs" as `predict` (also as "probabilities" unless the loss is
+        MSE), "grad_norm_per_layer" (L,) norms of each layer's
         [W; b] gradient (of the loss on (X, y) if y is given, else of the last
         step), "weight_norm_per_layer" (L,), "active_fraction_per_layer" (L-1,)
         share of hidden activations > 0.
@@ -396,10 +391,14 @@ class MLP(ParamModel):
         for k, hidden in enumerate(ws.hidden):
             result[f"hidden_{k}"] = hidden.T.copy()  # (N, units)
         result["outputs"] = out[0].copy() if out.shape[0] == 1 else out.T.copy()
+        if self._loss != MSE:
+            result["probabilities"] = result["outputs"]  # the same array, by its meaning
         b = self.buffer
         result["grad_norm_per_layer"] = np.array(
-            [np.sqrt(np.sum(b.grad_view(f"W{l}") ** 2) + np.sum(b.grad_view(f"b{l}") ** 2))
-             for l in range(self.n_layers)]
+            [
+                np.sqrt(np.sum(b.grad_view(f"W{l}") ** 2) + np.sum(b.grad_view(f"b{l}") ** 2))
+                for l in range(self.n_layers)
+            ]
         )
         result["weight_norm_per_layer"] = np.array(
             [np.linalg.norm(b[f"W{l}"]) for l in range(self.n_layers)]

@@ -14,7 +14,6 @@ sequence length).
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,8 +29,8 @@ from tutor.nn.kernels.recurrent import (
     state_size,
 )
 from tutor.nn.models.head import HeadWorkspace, head_views
+from tutor.nn.models.workspaces import WorkspaceCache
 
-_WORKSPACES_KEPT = 4  # (batch, length) shapes with live buffers: train batch, full sets, ...
 _GATE_NAMES: dict[str, tuple[str, ...]] = {
     "rnn": (),
     "gru": ("reset", "update"),  # rows r | z of the GRU cache
@@ -106,21 +105,11 @@ class SequenceClassifier(ParamModel):
             self.buffer["b"][H : 2 * H] = 1.0
         self._Wb, self._dWb = head_views(self.buffer, "Wo", "bo")
         self.optimizer = Optimizer(config.optimizer, self.buffer.size, self.dtype)
-        self._workspaces: OrderedDict[tuple[int, int], _Workspace] = OrderedDict()
+        self._workspace: WorkspaceCache[tuple[int, int], _Workspace] = WorkspaceCache(
+            lambda shape: _Workspace(config, *shape, self.dtype))
         self._grad_norm_per_step = np.zeros(0)
 
     # ---- batches ----------------------------------------------------------
-
-    def _workspace(self, B: int, T: int) -> _Workspace:
-        key = (B, T)
-        ws = self._workspaces.get(key)
-        if ws is None:
-            ws = self._workspaces[key] = _Workspace(self.config, B, T, self.dtype)
-            if len(self._workspaces) > _WORKSPACES_KEPT:
-                self._workspaces.popitem(last=False)
-        else:
-            self._workspaces.move_to_end(key)
-        return ws
 
     def _load_inputs(self, X: np.ndarray) -> _Workspace:
         """Tokens (N, T) go in one-hot, features (N, T, D) as they are."""
@@ -129,11 +118,11 @@ class SequenceClassifier(ParamModel):
         if X.ndim == 2 and np.issubdtype(X.dtype, np.integer):
             if X.size and (X.min() < 0 or X.max() >= D):
                 raise ValueError(f"token ids must be in [0, {D})")
-            ws = self._workspace(*X.shape)
+            ws = self._workspace(X.shape)
             ws.inputs[...] = 0.0
             ws.inputs[ws.step_index, X.T, ws.column_index] = 1.0
         elif X.ndim == 3 and X.shape[2] == D:
-            ws = self._workspace(X.shape[0], X.shape[1])
+            ws = self._workspace(X.shape[:2])
             ws.inputs[...] = X.transpose(1, 2, 0)
         else:
             raise ValueError(f"X must be int tokens (N, T) or features (N, T, {D}), got {X.shape}")
@@ -165,6 +154,11 @@ class SequenceClassifier(ParamModel):
         self._grad_norm_per_step = np.sqrt(ws.grad_norm_sq.astype(np.float64))
         return loss
 
+    def _grad_norm_per_step_for(self, T: int) -> np.ndarray:
+        """The last backward pass's norms, or zeros if it was on another length (or none ran)."""
+        norms = self._grad_norm_per_step
+        return norms.copy() if norms.shape == (T,) else np.zeros(T)
+
     # ---- the Model API ----------------------------------------------------
 
     def loss_and_grads(
@@ -193,8 +187,9 @@ class SequenceClassifier(ParamModel):
         "hidden_states" (N, T, H) h after each step; "cell_states" (N, T, H)
         (LSTM); "gate_<name>" (N, T, H) gate activations (GRU: reset, update;
         LSTM: input, forget, cell_candidate, output); "outputs" (N, C) as
-        `predict`; "grad_norm_per_step" (T,) |d loss / d h_t| summed over the
-        batch, of the loss on (X, y) if y is given, else of the last step.
+        `predict`; "grad_norm_per_step" (T,) |d loss / d h_t| over the whole
+        batch, of the loss on (X, y) if y is given, else of the last step
+        (zeros if that was on sequences of another length).
         """
         if y is not None:
             self._loss_and_gradients(X, y)
@@ -203,7 +198,7 @@ class SequenceClassifier(ParamModel):
         result: dict[str, np.ndarray] = {
             "hidden_states": ws.states[1:, :H].transpose(2, 0, 1).copy(),
             "outputs": ws.head.probs.T.copy(),
-            "grad_norm_per_step": self._grad_norm_per_step.copy(),
+            "grad_norm_per_step": self._grad_norm_per_step_for(ws.T),
         }
         if self.config.cell == "lstm":
             result["cell_states"] = ws.states[1:, H:].transpose(2, 0, 1).copy()
