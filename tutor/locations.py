@@ -57,6 +57,21 @@ def _writable(path: Path) -> bool:
         return False
 
 
+def _private(path: Path) -> bool:
+    """A folder only we own and only we can write to.
+
+    numba's cache files are pickles: loading them runs code. In a shared
+    temporary directory another user could create our folder first and plant
+    files there, so such a folder is used only if it is ours alone.
+    """
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = path.stat()
+    except OSError:
+        return False
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
 def kernel_cache_dir() -> Path:
     """A writable folder for numba's compiled-kernel cache.
 
@@ -67,8 +82,10 @@ def kernel_cache_dir() -> Path:
     override = os.environ.get(CACHE_DIR_ENV)
     candidates = [Path(override).expanduser()] if override else []
     candidates.append(Path(platformdirs.user_cache_dir(APP_NAME)) / "numba")
-    candidates.append(Path(tempfile.gettempdir()) / f"{APP_NAME}-{os.getuid()}" / "numba")
     for candidate in candidates:
         if _writable(candidate):
             return candidate
+    shared_tmp = Path(tempfile.gettempdir()) / f"{APP_NAME}-{os.getuid()}"
+    if _private(shared_tmp) and _writable(shared_tmp / "numba"):
+        return shared_tmp / "numba"
     return Path(tempfile.mkdtemp(prefix=f"{APP_NAME}-numba-"))

@@ -185,3 +185,27 @@ def test_every_model_trains_under_the_trainer(name):
         assert trainer.snapshot().step < 60
     finally:
         trainer.stop()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_exploding_classification_loss_counts_as_diverged(seed):
+    """Cross-entropy rarely overflows to NaN; a loss 100x its start is diverged
+    too, while a good learning rate on the same data never trips the rule."""
+    data = moons(n=300, seed=seed)
+
+    def run(lr: float) -> str:
+        config = mlp.MLPConfig(sizes=(2, 16, 16, 1), activation="tanh",
+                               optimizer=OptimizerConfig("sgd", lr=lr))
+        trainer = Trainer(mlp.MLP(config, seed=seed), data, batch_size=1000,
+                          steps_per_chunk=50, max_steps=300)
+        try:
+            trainer.start()
+            deadline = time.perf_counter() + 10
+            while trainer.snapshot().state == "running" and time.perf_counter() < deadline:
+                time.sleep(0.005)
+            return trainer.snapshot().state
+        finally:
+            trainer.stop()
+
+    assert run(50.0) == "diverged"
+    assert run(0.5) == "done"

@@ -43,6 +43,26 @@ import numpy as np  # noqa: E402
 numba.config.CACHE_DIR = os.environ["NUMBA_CACHE_DIR"]
 
 
+def _prepare_numba() -> None:
+    """Do numba's one-time set-up now rather than inside the first kernel call.
+
+    Its first call of any kernel loads numba's numpy support and checks for
+    BLAS through SciPy, about 0.25 s (measured). Importing the engine happens
+    off the UI thread (the background warm-up), so paying it here keeps the
+    first step of a live demo immediate. Internal API: skip it if it moves.
+    """
+    try:
+        from numba.core.registry import cpu_target
+
+        cpu_target.target_context.refresh()
+        import scipy.linalg.cython_blas  # noqa: F401  (what np.dot in kernels calls)
+    except (ImportError, AttributeError):
+        pass
+
+
+_prepare_numba()
+
+
 def kernel(fn):  # type: ignore[no-untyped-def]
     """Compile `fn` with numba: cached on disk, GIL released, exact maths.
 

@@ -42,6 +42,12 @@ COMMAND_TIMEOUT_S = 10.0
 """How long a control call waits for the worker to confirm it (a chunk is short)."""
 
 CURVE_POINTS = 2048
+
+DIVERGE_FACTOR = 100.0
+"""A run counts as diverged once its loss exceeds this many times its first
+loss (or turns NaN/inf). Cross-entropy losses rarely overflow, however large
+the learning rate: they climb roughly linearly with the exploding weights,
+so "blew up" has to be a threshold, not only a NaN."""
 """Most points a history curve keeps; older points are merged pairwise."""
 
 
@@ -393,6 +399,7 @@ class Trainer:
     def _clear_progress(self) -> None:
         self._step = 0
         self._halt: State | None = None  # "diverged", "done" or "error" once training cannot go on
+        self._first_loss: float | None = None
         self._error: str | None = None
         self._loss_curve = _Curve()
         self._val_loss_curve = _Curve()
@@ -475,7 +482,9 @@ class Trainer:
                 break
             X, y = self._next_batch()
             loss = model.step(X, y)
-            if not math.isfinite(loss):
+            if self._first_loss is None:
+                self._first_loss = loss
+            if not math.isfinite(loss) or loss > DIVERGE_FACTOR * max(self._first_loss, 1e-3):
                 self._halt = "diverged"
                 break
             loss_sum += loss
