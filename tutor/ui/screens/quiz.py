@@ -124,10 +124,23 @@ class QuizScreen(TutorScreen):
                 last = self.position + 1 == total
                 hint = f"Enter or → {'see your score' if last else 'next question'}  ·  s open slide"
         self.set_bar(*bar)
+        self.refresh_bindings()
         self.query_one("#quiz-card", Static).update(plain(card, app.ascii))  # type: ignore[attr-defined]
         self.query_one("#quiz-hint", Static).update(app.plain_text(hint))  # type: ignore[attr-defined]
 
     # -- keys ---------------------------------------------------------------
+
+    # Which actions make sense in each phase; the footer shows only those.
+    _ACTIONS_BY_PHASE = {
+        Phase.ASKING: {"key", "move", "confirm", "library"},
+        Phase.FEEDBACK: {"confirm", "next", "slide", "library", "move"},
+        Phase.DONE: {"key", "retake", "library", "move"},
+    }
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"key", "move", "confirm", "next", "slide", "retake", "library"}:
+            return action in self._ACTIONS_BY_PHASE[self.phase]
+        return True
 
     def action_key(self, key: str) -> None:
         if self.phase is Phase.ASKING:
