@@ -10,7 +10,9 @@ import sys
 import numpy as np
 import pytest
 
-from tutor import bench, bench_reference
+from tutor import bench
+from tutor.bench import reference as bench_reference
+from tutor.bench import timing, workloads
 
 WORKLOAD_KEYS = {
     "name", "engine_us", "engine_us_min", "engine_us_max", "numpy_us", "numpy_us_min",
@@ -18,26 +20,26 @@ WORKLOAD_KEYS = {
 }
 
 
-def _available() -> list[bench.Workload]:
-    workloads = []
-    for workload in bench.WORKLOADS:
+def _available() -> list[workloads.Workload]:
+    available = []
+    for workload in workloads.WORKLOADS:
         try:
             __import__(workload.module)
         except ImportError:
             continue
-        workloads.append(workload)
-    return workloads
+        available.append(workload)
+    return available
 
 
 @pytest.mark.parametrize("workload", _available(), ids=lambda w: w.name)
 def test_engine_and_numpy_twin_do_the_same_maths(workload):
     setup = workload.build(0)
-    assert bench.maths_difference(setup) < 1e-3  # float32 rounding only
+    assert timing.maths_difference(setup) < 1e-3  # float32 rounding only
     engine_loss = setup.engine.step(setup.X, setup.y)
     twin_loss = setup.reference.step(setup.X, setup.y)
     assert engine_loss == pytest.approx(twin_loss, rel=1e-4)
     # ...and after one Adam update they still agree
-    assert bench.maths_difference(setup) < 1e-3
+    assert timing.maths_difference(setup) < 1e-3
 
 
 def _twins_on_random_batches(rng: np.random.Generator):
@@ -81,14 +83,14 @@ def test_numpy_twins_match_finite_differences():
 def test_rounds_rotate_the_order_and_report_every_round():
     calls: list[str] = []
     steps = [lambda name=name: calls.append(name) for name in "abc"]
-    timings = bench.time_interleaved(steps, rounds=3, block_s=0.0, warmup_s=0.0)
+    timings = timing.time_interleaved(steps, rounds=3, block_s=0.0, warmup_s=0.0)
     assert [len(t.per_step_s) for t in timings] == [3, 3, 3]
     assert all(t.min_us <= t.median_us <= t.max_us for t in timings)
     assert calls[-9:] == list("abcbcacab")  # block_s=0: blocks of one call
 
 
 def test_deep_flops_count_forward_and_backward():
-    assert bench._mlp_flops((2, 3, 4), 10) == 6 * 10 * (2 * 3 + 3 * 4)
+    assert workloads.mlp_flops((2, 3, 4), 10) == 6 * 10 * (2 * 3 + 3 * 4)
 
 
 def test_unknown_workload_is_an_error(capsys):
@@ -108,7 +110,7 @@ def test_quick_json_run_reports_every_documented_number(tmp_path):
     assert report["machine"]["peak_gflops"] > 0
     names = [w["name"] for w in report["workloads"]]
     missing = [m["name"] for m in report["missing"]]
-    assert sorted(names + missing) == sorted(bench.WORKLOAD_NAMES)
+    assert sorted(names + missing) == sorted(workloads.WORKLOAD_NAMES)
     assert "mlp-small" in names
     for row in report["workloads"]:
         assert WORKLOAD_KEYS <= row.keys()

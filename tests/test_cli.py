@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from tutor import __version__
 from tutor.cli import main
 
@@ -37,7 +37,7 @@ def test_check_fails_with_file_and_line(capsys: pytest.CaptureFixture[str],
 
 def test_bundled_content_checks_clean() -> None:
     result = subprocess.run([sys.executable, "-m", "tutor", "check"], capture_output=True,
-                            text=True, cwd=ROOT)
+                            text=True, cwd=ROOT, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("ok:")
 
@@ -45,13 +45,13 @@ def test_bundled_content_checks_clean() -> None:
 def test_version_and_help() -> None:
     for flag, expected in (("--version", f"dltutor {__version__}"), ("--help", "dltutor quiz")):
         result = subprocess.run([sys.executable, "-m", "tutor", flag], capture_output=True,
-                                text=True)
+                                text=True, check=False)
         assert result.returncode == 0 and expected in result.stdout
 
 
 def test_unknown_deck_is_an_error_not_a_traceback(tmp_path: Path, good_content: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "tutor", "nope", "--content",
                              str(good_content), "--state-dir", str(tmp_path)],
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, check=False)
     assert result.returncode == 2
     assert "no deck named 'nope'" in result.stderr and "Traceback" not in result.stderr

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
-
 from conftest import REAL_CONTENT
+
 from tutor.content import ContentError, load_deck, load_library
 from tutor.content.frontmatter import parse_demo
 
@@ -62,7 +63,7 @@ def test_minutes_left_counts_down_to_the_last_section() -> None:
     deck = load_library(REAL_CONTENT).get("deep-learning")
     left = [deck.minutes_left(i) for i in range(len(deck.slides))]
     assert left[0] == pytest.approx(deck.minutes)
-    assert all(a >= b for a, b in zip(left, left[1:], strict=False))
+    assert all(a >= b for a, b in pairwise(left))
     assert 0 < left[-1] <= deck.sections[-1].minutes
 
 

@@ -6,8 +6,8 @@ import random
 from collections import Counter
 
 import pytest
-
 from conftest import REAL_CONTENT
+
 from tutor import quiz
 from tutor.content import Deck, load_library
 

@@ -6,15 +6,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from conftest import REAL_CONTENT
+from ui_helpers import screen_text
+
 from tutor.content import load_library
 from tutor.options import AppOptions
 from tutor.ui.app import make_app
 from tutor.ui.screens.deck import DeckScreen
 from tutor.ui.screens.library import LibraryScreen
 from tutor.ui.screens.quiz import Phase, QuizScreen
-from ui_helpers import screen_text
 
 SIZE = (80, 24)
 Options = Callable[..., AppOptions]
@@ -202,9 +202,9 @@ def test_unknown_deck_or_slide_is_a_clear_startup_error(options_for: Options,
                                                        good_content: Path) -> None:
     from tutor.ui.app import StartupError
 
-    with pytest.raises(StartupError, match="no deck named 'nope'.*alpha"):
+    with pytest.raises(StartupError, match=r"no deck named 'nope'.*alpha"):
         make_app(options_for(good_content, deck="nope"))
-    with pytest.raises(StartupError, match="no slide '9'.*1 to 4"):
+    with pytest.raises(StartupError, match=r"no slide '9'.*1 to 4"):
         make_app(options_for(good_content, deck="alpha", slide="9"))
 
 
@@ -237,7 +237,7 @@ async def test_no_color_draws_in_greys_only(good_content: Path, options_for: Opt
         await pilot.press("a")  # feedback: right and wrong must not rest on colour
         await pilot.pause()
         colours = set()
-        for strip in app.screen._compositor.render_strips():  # noqa: SLF001
+        for strip in app.screen._compositor.render_strips():
             for segment in strip:
                 for colour in (segment.style.color, segment.style.bgcolor) if segment.style else ():
                     if colour is not None and colour.triplet is not None:

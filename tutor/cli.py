@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tutor import __version__, locations
 
-COMMANDS = ("list", "check", "quiz", "bench")
+COMMANDS = ("list", "check", "quiz", "bench", "warmup")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -32,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="dltutor",
         description="Learn deep learning in your terminal: slides, live tiny networks, a quiz.",
         epilog="commands: dltutor list | dltutor check [PATH] | dltutor quiz [DECK] | "
-               "dltutor bench [--json]   (run 'dltutor COMMAND --help' for details)",
+               "dltutor bench [--json] | dltutor warmup "
+               "(run 'dltutor COMMAND --help' for details)",
     )
     parser.add_argument("--version", action="version", version=f"dltutor {__version__}")
     parser.add_argument("deck", nargs="?", help="open this deck (see 'dltutor list')")
@@ -108,6 +109,23 @@ def _run_app(args: argparse.Namespace, deck: str | None, quiz: bool) -> int:
     return app.return_code or 0
 
 
+def cmd_warmup(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="dltutor warmup",
+        description="Compile every learning kernel into the cache now (run it once on a "
+                    "workshop server before the room arrives).")
+    parser.parse_args(argv)
+    import os
+
+    from tutor.nn.warmup import warm_up
+
+    seconds = warm_up()
+    for name, spent in seconds.items():
+        print(f"{name:<12} {spent:6.2f} s")
+    print(f"{'total':<12} {sum(seconds.values()):6.2f} s   cache: {os.environ['NUMBA_CACHE_DIR']}")
+    return 0
+
+
 def cmd_quiz(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="dltutor quiz", description="Go straight into a quiz.")
     parser.add_argument("deck", nargs="?", default="deep-learning", help="deck whose quiz to take")
@@ -124,7 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tutor import bench
 
             return bench.main(rest)
-        return {"list": cmd_list, "check": cmd_check, "quiz": cmd_quiz}[command](rest)
+        commands = {"list": cmd_list, "check": cmd_check, "quiz": cmd_quiz, "warmup": cmd_warmup}
+        return commands[command](rest)
     args = build_parser().parse_args(argv)
     return _run_app(args, args.deck, quiz=False)
 

@@ -52,7 +52,8 @@ def split(text: str) -> Parsed:
             raise FrontMatterError(number, f"expected 'key: value' in front matter, got {line!r}")
         key = match["key"]
         if key in fields:
-            raise FrontMatterError(number, f"field '{key}' given twice (first on line {where[key]})")
+            raise FrontMatterError(
+                number, f"field '{key}' given twice (first on line {where[key]})")
         fields[key] = match["value"]
         where[key] = number
     body = "\n".join(lines[closing + 1 :]).strip("\n")

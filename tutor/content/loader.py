@@ -237,7 +237,9 @@ def _read_quiz(folder: Path, topics: tuple[str, ...], slide_ids: set[str],
             check.add(block.at("choices"), f"choices must be a list of 2 to {MAX_CHOICES} texts")
         answer = table.get("answer")
         answer_ok = isinstance(answer, int) and not isinstance(answer, bool)
-        if "answer" in table and valid_choices and (not answer_ok or not 1 <= answer <= len(choices)):
+        if answer_ok and valid_choices and not 1 <= int(answer or 0) <= len(choices):
+            answer_ok = False
+        if "answer" in table and valid_choices and not answer_ok:
             check.add(block.at("answer"), f"answer {answer!r} is out of range: it must be a "
                       f"choice number from 1 to {len(choices)}")
             answer_ok = False
@@ -255,7 +257,7 @@ def _read_quiz(folder: Path, topics: tuple[str, ...], slide_ids: set[str],
                 id=qid, topic=topic,
                 prompt=check.text(table, "prompt", block, "question"),
                 choices=tuple(c.strip() for c in choices),
-                answer=int(answer) - 1,
+                answer=int(answer) - 1,  # type: ignore[arg-type]  # checked above
                 explain=check.text(table, "explain", block, "question"),
                 slide=slide,
             ))

@@ -59,7 +59,7 @@ def _char(ch: str) -> str:
     return plain[:1] or "?"
 
 
-_TABLE = {}
+_TABLE: dict[str, str] = {}  # memo of _char for characters seen so far
 
 
 def to_ascii(text: str) -> str:

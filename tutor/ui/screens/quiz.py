@@ -121,8 +121,8 @@ class QuizScreen(TutorScreen):
             if given is None:
                 hint = "1-4 or a-d answer  ·  ↑ ↓ + Enter also work  ·  ? keys"
             else:
-                last = self.position + 1 == total
-                hint = f"Enter or → {'see your score' if last else 'next question'}  ·  s open slide"
+                then = "see your score" if self.position + 1 == total else "next question"
+                hint = f"Enter or → {then}  ·  s open slide"
         self.set_bar(*bar)
         self.refresh_bindings()
         self.query_one("#quiz-card", Static).update(plain(card, app.ascii))  # type: ignore[attr-defined]
