@@ -55,3 +55,10 @@ def test_unknown_deck_is_an_error_not_a_traceback(tmp_path: Path, good_content: 
                             capture_output=True, text=True, check=False)
     assert result.returncode == 2
     assert "no deck named 'nope'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_warmup_compiles_every_model_family(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["warmup"]) == 0
+    out = capsys.readouterr().out
+    for family in ("mlp", "logistic", "cnn", "sequence", "attention", "total"):
+        assert family in out
