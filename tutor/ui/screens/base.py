@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -12,12 +13,24 @@ from textual.widgets import Footer, Static
 
 from tutor.ui.widgets.too_small import TooSmall
 
+if TYPE_CHECKING:
+    from tutor.ui.app import TutorApp
+
 MIN_WIDTH = 60
 MIN_HEIGHT = 16
 
 
+def tutor_app(screen: Screen[Any]) -> TutorApp:
+    """The running app, typed: screens reach the library, store and options here."""
+    return cast("TutorApp", screen.app)
+
+
 class TutorScreen(Screen[None]):
     """Screens fill `compose_body`; the app hides the body when too small."""
+
+    @property
+    def tutor(self) -> TutorApp:
+        return tutor_app(self)
 
     def compose(self) -> ComposeResult:
         yield TooSmall(MIN_WIDTH, MIN_HEIGHT)
@@ -33,12 +46,12 @@ class TutorScreen(Screen[None]):
 
     def set_bar(self, left: str, right: str = "") -> None:
         """Title bar: `left` is cut short when space runs out, `right` never is."""
-        plain = self.app.plain_text  # type: ignore[attr-defined]
+        plain = self.tutor.plain_text
         self.query_one("#bar-left", Static).update(plain(left))
         self.query_one("#bar-right", Static).update(plain(right))
 
     def on_screen_resume(self) -> None:
-        self.app.check_size()  # type: ignore[attr-defined]
+        self.tutor.check_size()
 
     def on_resize(self) -> None:
-        self.app.check_size()  # type: ignore[attr-defined]
+        self.tutor.check_size()

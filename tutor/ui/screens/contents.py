@@ -11,6 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.content import Deck
+from tutor.ui.screens.base import tutor_app
 
 
 class ContentsScreen(ModalScreen[int | None]):
@@ -26,7 +27,7 @@ class ContentsScreen(ModalScreen[int | None]):
         self.seen = seen
 
     def compose(self) -> ComposeResult:
-        plain = self.app.plain_text  # type: ignore[attr-defined]
+        plain = tutor_app(self).plain_text
         options: list[Option | None] = []
         highlight = 0
         for section in self.deck.sections:

@@ -53,15 +53,15 @@ class DeckScreen(TutorScreen):
     def show(self, index: int) -> None:
         self.index = index
         slide = self.deck.slides[index]
-        app = self.app
+        app = self.tutor
         section = self.deck.section(slide.section).title
         where = "From the quiz" if self.peek else self.deck.title
         self.set_bar(f"{section}  ·  {where}", slide_position(self.deck, index))
-        self.query_one("#slide-title", Static).update(app.plain_text(slide.title))  # type: ignore[attr-defined]
-        self.query_one("#slide-body", Static).update(slide_body(slide, app.ascii))  # type: ignore[attr-defined]
-        self.query_one("#slide-hint", Static).update(app.plain_text(self.hint()))  # type: ignore[attr-defined]
+        self.query_one("#slide-title", Static).update(app.plain_text(slide.title))
+        self.query_one("#slide-body", Static).update(slide_body(slide, app.ascii))
+        self.query_one("#slide-hint", Static).update(app.plain_text(self.hint()))
         self.query_one("#slide-scroll", Scroller).scroll_home(animate=False)
-        app.store.visit(self.deck.id, slide.id, resume=not self.peek)  # type: ignore[attr-defined]
+        app.store.visit(self.deck.id, slide.id, resume=not self.peek)
 
     def hint(self) -> str:
         last = self.index == len(self.deck.slides) - 1
@@ -77,7 +77,7 @@ class DeckScreen(TutorScreen):
         if self.index < len(self.deck.slides) - 1:
             self.show(self.index + 1)
         elif not self.peek and self.deck.questions:
-            self.app.open_quiz(self.deck)  # type: ignore[attr-defined]
+            self.tutor.open_quiz(self.deck)
 
     def action_previous(self) -> None:
         if self.index > 0:
@@ -92,7 +92,7 @@ class DeckScreen(TutorScreen):
     def action_contents(self) -> None:
         from tutor.ui.screens.contents import ContentsScreen
 
-        seen = self.app.store.seen(self.deck.id)  # type: ignore[attr-defined]
+        seen = self.tutor.store.seen(self.deck.id)
 
         def jump(index: int | None) -> None:
             if index is not None:
@@ -104,4 +104,4 @@ class DeckScreen(TutorScreen):
         if self.peek:
             self.dismiss()
         else:
-            self.app.go_library()  # type: ignore[attr-defined]
+            self.tutor.go_library()

@@ -8,6 +8,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tutor.ui.screens.base import tutor_app
+
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
@@ -40,7 +42,7 @@ class HelpScreen(ModalScreen[None]):
         return lines
 
     def compose(self) -> ComposeResult:
-        plain = self.app.plain_text  # type: ignore[attr-defined]
+        plain = tutor_app(self).plain_text
         with Vertical(id="help"):
             yield Static(plain("Keys on this screen   (Esc closes)"), classes="dialog-title",
                          markup=False)

@@ -30,23 +30,23 @@ class LibraryScreen(TutorScreen):
 
     @property
     def decks(self) -> tuple[Deck, ...]:
-        return self.app.library.decks  # type: ignore[attr-defined]
+        return self.tutor.library.decks
 
     def on_mount(self) -> None:
         self.set_bar("dltutor  ·  library", f"{len(self.decks)} decks")
-        self.query_one("#library-hint", Static).update(self.app.plain_text(  # type: ignore[attr-defined]
+        self.query_one("#library-hint", Static).update(self.tutor.plain_text(
             "↑ ↓ choose · Enter open · c continue · x quiz · ? keys · q quit"))
         notice = self.query_one("#notice", Static)
-        notice.update(self.app.plain_text(self.app.notice or ""))  # type: ignore[attr-defined]
-        notice.display = bool(self.app.notice)  # type: ignore[attr-defined]
+        notice.update(self.tutor.plain_text(self.tutor.notice or ""))
+        notice.display = bool(self.tutor.notice)
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
         self.refresh_entries()
 
     def refresh_entries(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        ascii = self.app.ascii  # type: ignore[attr-defined]
+        store = self.tutor.store
+        ascii = self.tutor.ascii
         options = self.query_one("#decks", OptionList)
         keep = options.highlighted
         options.clear_options()
@@ -63,7 +63,7 @@ class LibraryScreen(TutorScreen):
         banner = self.query_one("#resume", Static)
         if resume:
             deck, index = resume
-            banner.update(self.app.plain_text(  # type: ignore[attr-defined]
+            banner.update(self.tutor.plain_text(
                 f"Welcome back. Press c to continue \u201c{deck.title}\u201d at slide "
                 f"{index + 1} of {len(deck.slides)}: {deck.slides[index].title}"))
             banner.display = True
@@ -76,7 +76,7 @@ class LibraryScreen(TutorScreen):
 
     def resume_point(self) -> tuple[Deck, int] | None:
         """The deck and slide the learner was on most recently."""
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.tutor.store
         recent = store.recent_position()
         if recent is None:
             return None
@@ -101,14 +101,14 @@ class LibraryScreen(TutorScreen):
     def action_open(self) -> None:
         deck = self.highlighted_deck()
         if deck is not None:
-            self.app.open_deck(deck, 0)  # type: ignore[attr-defined]
+            self.tutor.open_deck(deck, 0)
 
     def action_continue(self) -> None:
         resume = self.resume_point()
         if resume is None:
             self.notify("Nothing to continue yet: open a deck with Enter.")
             return
-        self.app.open_deck(*resume)  # type: ignore[attr-defined]
+        self.tutor.open_deck(*resume)
 
     def action_quiz(self) -> None:
         deck = self.highlighted_deck()
@@ -117,7 +117,7 @@ class LibraryScreen(TutorScreen):
         if not deck.questions:
             self.notify(f"{deck.title} has no quiz.")
             return
-        self.app.open_quiz(deck)  # type: ignore[attr-defined]
+        self.tutor.open_quiz(deck)
 
 
 def _index_or_none(deck: Deck, slide_id: str | None) -> int | None:

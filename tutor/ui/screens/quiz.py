@@ -61,12 +61,12 @@ class QuizScreen(TutorScreen):
 
     def new_round(self) -> None:
         previous = [item.question.id for item in self.round]
-        self.round = quiz.draw_round(self.deck, self.app.rng, avoid=previous)  # type: ignore[attr-defined]
+        self.round = quiz.draw_round(self.deck, self.tutor.rng, avoid=previous)
         self.answers = []
         self.position = 0
         self.highlighted = 0
         self.phase = Phase.ASKING
-        self.attempt = self.app.store.start_attempt(  # type: ignore[attr-defined]
+        self.attempt = self.tutor.store.start_attempt(
             self.deck.id, [item.question.id for item in self.round])
         self.redraw()
 
@@ -78,11 +78,11 @@ class QuizScreen(TutorScreen):
         given = quiz.answer(self.current, shown)
         self.answers.append(given)
         # Saved at once: Ctrl-C or a dropped connection must not lose it.
-        self.app.store.record_answer(  # type: ignore[attr-defined]
+        self.tutor.store.record_answer(
             self.attempt, given.question_id, given.choice, given.correct)
         self.phase = Phase.FEEDBACK
         if len(self.answers) == len(self.round):
-            self.app.store.finish_attempt(self.attempt)  # type: ignore[attr-defined]
+            self.tutor.store.finish_attempt(self.attempt)
         self.redraw()
 
     def advance(self) -> None:
@@ -104,7 +104,7 @@ class QuizScreen(TutorScreen):
     # -- drawing ------------------------------------------------------------
 
     def redraw(self) -> None:
-        app = self.app
+        app = self.tutor
         total = len(self.round)
         right = sum(a.correct for a in self.answers)
         if self.phase is Phase.DONE:
@@ -125,8 +125,8 @@ class QuizScreen(TutorScreen):
                 hint = f"Enter or → {then}  ·  s open slide"
         self.set_bar(*bar)
         self.refresh_bindings()
-        self.query_one("#quiz-card", Static).update(plain(card, app.ascii))  # type: ignore[attr-defined]
-        self.query_one("#quiz-hint", Static).update(app.plain_text(hint))  # type: ignore[attr-defined]
+        self.query_one("#quiz-card", Static).update(plain(card, app.ascii))
+        self.query_one("#quiz-hint", Static).update(app.plain_text(hint))
 
     # -- keys ---------------------------------------------------------------
 
@@ -150,7 +150,7 @@ class QuizScreen(TutorScreen):
         elif self.phase is Phase.DONE and key.isdigit():
             missed = self.missed()
             if 1 <= int(key) <= len(missed):
-                self.app.peek_slide(self.deck, missed[int(key) - 1].question.slide)  # type: ignore[attr-defined]
+                self.tutor.peek_slide(self.deck, missed[int(key) - 1].question.slide)
 
     def action_move(self, step: int) -> None:
         if self.phase is Phase.ASKING:
@@ -171,11 +171,11 @@ class QuizScreen(TutorScreen):
 
     def action_slide(self) -> None:
         if self.phase is Phase.FEEDBACK:
-            self.app.peek_slide(self.deck, self.current.question.slide)  # type: ignore[attr-defined]
+            self.tutor.peek_slide(self.deck, self.current.question.slide)
 
     def action_retake(self) -> None:
         if self.phase is Phase.DONE:
             self.new_round()
 
     def action_library(self) -> None:
-        self.app.go_library()  # type: ignore[attr-defined]
+        self.tutor.go_library()
