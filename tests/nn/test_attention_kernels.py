@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_cnn_kernels import central_difference, relative_error
+from gradcheck import central_difference, relative_error
 
 from tutor.nn.kernels.attention import attention_backward, attention_forward, sinusoidal_positions
 
@@ -55,10 +55,10 @@ def reference(tokens: np.ndarray, p: dict[str, np.ndarray]) -> tuple[np.ndarray,
 
 def test_forward_matches_formula():
     problem = Problem(B=3, T=5, d=4, vocab=6, seed=0)
-    A, O = problem.forward()
-    A_ref, O_ref = reference(problem.tokens, problem.p)
+    A, out = problem.forward()
+    A_ref, out_ref = reference(problem.tokens, problem.p)
     np.testing.assert_allclose(A.transpose(2, 0, 1), A_ref, atol=1e-12)
-    np.testing.assert_allclose(O.transpose(2, 1, 0), O_ref, atol=1e-12)
+    np.testing.assert_allclose(out.transpose(2, 1, 0), out_ref, atol=1e-12)
     np.testing.assert_allclose(A.sum(axis=1), 1.0)
 
 

@@ -3,10 +3,9 @@ definition, gradients against central finite differences (float64)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pytest
+from gradcheck import central_difference, relative_error
 
 from tutor.nn.kernels.conv import (
     conv2d_backward,
@@ -16,26 +15,6 @@ from tutor.nn.kernels.conv import (
     maxpool2x2_forward,
     padding_amount,
 )
-
-
-def central_difference(loss: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    """d loss / d x by central differences, perturbing `x` in place."""
-    grad = np.zeros_like(x)
-    flat, flat_grad = x.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size):
-        saved = flat[i]
-        flat[i] = saved + eps
-        up = loss()
-        flat[i] = saved - eps
-        down = loss()
-        flat[i] = saved
-        flat_grad[i] = (up - down) / (2 * eps)
-    return grad
-
-
-def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    scale = np.linalg.norm(a) + np.linalg.norm(b)
-    return 0.0 if scale == 0 else float(np.linalg.norm(a - b) / scale)
 
 
 def reference_conv(X: np.ndarray, Wt: np.ndarray, b: np.ndarray, pad: int) -> np.ndarray:

@@ -6,18 +6,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_cnn_kernels import central_difference, relative_error
+from gradcheck import assert_gradients_match
 
 from tutor.nn.base import Model, OptimizerConfig
 from tutor.nn.datasets import SHAPE_KINDS, render_shape, shapes
 from tutor.nn.models.cnn import TinyCNN, TinyCNNConfig
-
-
-def assert_gradients_match(model, X: np.ndarray, y: np.ndarray) -> None:
-    _, grads = model.loss_and_grads(X, y)
-    for name in model.buffer.names:
-        numeric = central_difference(lambda: model.loss_and_grads(X, y)[0], model.buffer[name])
-        assert relative_error(grads[name], numeric) < 1e-6, name
 
 
 @pytest.mark.parametrize(

@@ -70,7 +70,8 @@ def test_render_shape_shifts_by_any_offset() -> None:
 def test_shape_images_follow_their_offsets() -> None:
     data = datasets.shapes(n=60, noise=0.0, seed=2)
     kinds = data.info["kinds"]
-    for image, label, offset in zip(data.X_train, data.y_train, data.info["offsets_train"]):
+    offsets = data.info["offsets_train"]
+    for image, label, offset in zip(data.X_train, data.y_train, offsets, strict=True):
         np.testing.assert_array_equal(image[0], render_shape(kinds[label], 8, tuple(offset)))
 
 

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from tutor.nn.base import OptimizerConfig
-from tutor.nn.models.mlp import MLP, MLPConfig, mlp_pass
+from tutor.nn.kernels.mlp import mlp_pass
+from tutor.nn.models.mlp import MLP, MLPConfig
 
 
 def data(n: int = 32, d: int = 2, classes: int = 2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

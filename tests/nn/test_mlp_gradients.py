@@ -7,10 +7,11 @@ least 1e-3 away from 0 (checked with an independent numpy forward pass).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import pytest
+from gradcheck import central_difference, relative_error
 
 from tutor.nn.base import OptimizerConfig
 from tutor.nn.kernels.activations import ACTIVATIONS, activation_forward
@@ -24,23 +25,7 @@ EPS = 1e-5
 TOLERANCE = 1e-6
 
 
-def numerical_gradient(f: Callable[[], float], x: np.ndarray) -> np.ndarray:
-    """d f / d x by central differences, perturbing x in place."""
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        saved = x[idx]
-        x[idx] = saved + EPS
-        plus = f()
-        x[idx] = saved - EPS
-        minus = f()
-        x[idx] = saved
-        grad[idx] = (plus - minus) / (2 * EPS)
-    return grad
-
-
-def relative_error(numerical: np.ndarray, analytic: np.ndarray) -> float:
-    scale = np.linalg.norm(numerical) + np.linalg.norm(analytic)
-    return float(np.linalg.norm(numerical - analytic) / scale) if scale > 0 else 0.0
+numerical_gradient = partial(central_difference, eps=EPS)
 
 
 # --------------------------------------------------------------------------
@@ -193,9 +178,9 @@ def numpy_pre_activations(model: MLP, X: np.ndarray) -> list[np.ndarray]:
     }[model.config.activation]
     params = model.params
     a, pres = X, []
-    for l in range(model.n_layers):
-        z = a @ params[f"W{l}"] + params[f"b{l}"]
-        if l < model.n_layers - 1:
+    for layer in range(model.n_layers):
+        z = a @ params[f"W{layer}"] + params[f"b{layer}"]
+        if layer < model.n_layers - 1:
             pres.append(z)
             a = act(z)
     outputs = {
@@ -235,10 +220,9 @@ def kink_free_mlp(config: MLPConfig, X: np.ndarray) -> MLP:
         model = MLP(config, seed=seed)
         rng = np.random.default_rng(seed)
         params = model.params
-        for l in range(model.n_layers):
-            params[f"b{l}"] = rng.choice([-1.0, 1.0], params[f"b{l}"].shape) * rng.uniform(
-                0.1, 0.5, params[f"b{l}"].shape
-            )
+        for layer in range(model.n_layers):
+            shape = params[f"b{layer}"].shape
+            params[f"b{layer}"] = rng.choice([-1.0, 1.0], shape) * rng.uniform(0.1, 0.5, shape)
         model.params = params
         if all(np.abs(z).min() > 1e-3 for z in numpy_pre_activations(model, X)):
             return model

@@ -29,8 +29,8 @@ def reference(
     theta = theta.copy()
     m = np.zeros_like(theta)
     v = np.zeros_like(theta)
-    for t, g in enumerate(grads, start=1):
-        g = g + config.weight_decay * decay * theta
+    for t, data_grad in enumerate(grads, start=1):
+        g = data_grad + config.weight_decay * decay * theta
         if config.kind == "sgd":
             theta -= config.lr * g
         elif config.kind == "momentum":

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_cnn_kernels import central_difference, relative_error
+from gradcheck import central_difference, relative_error
 
 from tutor.nn.kernels.recurrent import (
     CELL_CODES,

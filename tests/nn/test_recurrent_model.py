@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_cnn_kernels import central_difference, relative_error
+from gradcheck import assert_gradients_match
 
 from tutor.nn.base import Model, OptimizerConfig
 from tutor.nn.datasets import lag_sequences
@@ -19,13 +19,6 @@ def exact_model(cell: str, n_inputs: int = 3, hidden: int = 4, n_classes: int = 
     config = SequenceClassifierConfig(cell=cell, n_inputs=n_inputs, hidden=hidden,
                                       n_classes=n_classes, dtype="float64")
     return SequenceClassifier(config, seed=seed)
-
-
-def assert_gradients_match(model, X: np.ndarray, y: np.ndarray) -> None:
-    _, grads = model.loss_and_grads(X, y)
-    for name in model.buffer.names:
-        numeric = central_difference(lambda: model.loss_and_grads(X, y)[0], model.buffer[name])
-        assert relative_error(grads[name], numeric) < 1e-6, name
 
 
 @pytest.mark.parametrize("cell", CELLS)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from tutor.nn.trainer import Snapshot, Trainer, _Curve
+from tutor.nn.snapshot import Curve
+from tutor.nn.trainer import Snapshot, Trainer
 
 
 @dataclass(frozen=True)
@@ -382,7 +383,7 @@ def test_stop_joins_and_later_commands_are_ignored(make_trainer):
 
 
 def test_curve_keeps_bounded_size_and_shape():
-    curve = _Curve(capacity=8)
+    curve = Curve(capacity=8)
     for step in range(1, 101):
         curve.add(step, float(step))
     steps, values = curve.published()

@@ -55,6 +55,13 @@ import numpy as np
 OptimizerKind = Literal["sgd", "momentum", "adam"]
 ScheduleKind = Literal["constant", "step", "exponential", "cosine"]
 DType = Literal["float32", "float64"]
+DTYPES: tuple[str, ...] = ("float32", "float64")
+
+
+def check_dtype(dtype: str) -> None:
+    """Model configs: float32 trains (fast maths), float64 is exact (gradient checks)."""
+    if dtype not in DTYPES:
+        raise ValueError("dtype must be 'float32' or 'float64'")
 
 # Integer codes understood by the update kernel (see `tutor.nn.optim`).
 OPTIMIZER_CODES: dict[str, int] = {"sgd": 0, "momentum": 1, "adam": 2}
@@ -170,8 +177,8 @@ class ParamBuffer:
             raise KeyError(
                 f"parameter names differ: missing {sorted(missing)}, extra {sorted(extra)}"
             )
-        for name, value in values.items():
-            value = np.asarray(value)
+        for name, given in values.items():
+            value = np.asarray(given)
             if value.shape != self.shapes[name]:
                 raise ValueError(f"{name}: shape {value.shape}, expected {self.shapes[name]}")
             self._views[name][...] = value

@@ -18,6 +18,10 @@ How the worker spends its time::
 No exception escapes the thread: a non-finite loss ends training with state
 "diverged", any other error with state "error" and the message kept in the
 snapshot.
+
+Around this module: `tutor.nn.snapshot` (what is published, and the curves
+behind it), `tutor.nn.splits` (the data and its mini-batches),
+`tutor.nn.commands` (what the UI may ask, and how it is checked).
 """
 
 from __future__ import annotations
@@ -26,164 +30,31 @@ import math
 import threading
 import time
 import traceback
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 import numpy as np
 
 from tutor.nn.base import Model
+from tutor.nn.commands import (
+    Commands,
+    checked_batch_size,
+    checked_dropout,
+    checked_lr,
+    checked_share,
+)
+from tutor.nn.snapshot import History, Snapshot, State
+from tutor.nn.splits import Dataset, MiniBatches, Splits
 
-State = Literal["idle", "running", "paused", "diverged", "done", "error"]
 RunMode = Literal["idle", "running", "paused"]
 
 COMMAND_TIMEOUT_S = 10.0
 """How long a control call waits for the worker to confirm it (a chunk is short)."""
-
-CURVE_POINTS = 2048
 
 DIVERGE_FACTOR = 100.0
 """A run counts as diverged once its loss exceeds this many times its first
 loss (or turns NaN/inf). Cross-entropy losses rarely overflow, however large
 the learning rate: they climb roughly linearly with the exploding weights,
 so "blew up" has to be a threshold, not only a NaN."""
-"""Most points a history curve keeps; older points are merged pairwise."""
-
-
-class Dataset(Protocol):
-    """What the trainer needs from a dataset: a train and a validation split."""
-
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_val: np.ndarray
-    y_val: np.ndarray
-
-
-def _readonly(array: Any) -> np.ndarray:
-    """A private read-only copy, safe to hand to another thread."""
-    copy = np.array(array, copy=True)
-    copy.flags.writeable = False
-    return copy
-
-
-def _readonly_mapping(values: Mapping[str, Any] | None) -> Mapping[str, np.ndarray]:
-    if not values:
-        return MappingProxyType({})
-    return MappingProxyType({key: _readonly(value) for key, value in values.items()})
-
-
-def _no_steps() -> np.ndarray:
-    return _readonly(np.zeros(0, dtype=np.int64))
-
-
-def _no_values() -> np.ndarray:
-    return _readonly(np.zeros(0, dtype=np.float64))
-
-
-def _no_arrays() -> Mapping[str, np.ndarray]:
-    return MappingProxyType({})
-
-
-@dataclass(frozen=True, eq=False)  # arrays have no truth value: compare snapshots by identity
-class Snapshot:
-    """What the trainer looked like after one chunk: immutable, share freely.
-
-    Curves are read-only numpy arrays; `*_steps` says at which step each point
-    was taken (points are merged pairwise once a curve is long).
-    """
-
-    step: int
-    """Training steps taken since the last reset."""
-    state: State
-    loss_steps: np.ndarray = field(default_factory=_no_steps)
-    """(P,) step of each training-loss point."""
-    train_loss: np.ndarray = field(default_factory=_no_values)
-    """(P,) mean mini-batch loss over the steps since the previous point."""
-    eval_steps: np.ndarray = field(default_factory=_no_steps)
-    """(E,) step of each evaluation."""
-    val_loss: np.ndarray = field(default_factory=_no_values)
-    """(E,) loss on the whole validation split."""
-    train_accuracy_curve: np.ndarray = field(default_factory=_no_values)
-    """(E,) accuracy on the whole training split."""
-    val_accuracy_curve: np.ndarray = field(default_factory=_no_values)
-    """(E,) accuracy on the whole validation split."""
-    train_accuracy: float = math.nan
-    """Latest training accuracy (nan before the first evaluation)."""
-    val_accuracy: float = math.nan
-    inspection: Mapping[str, np.ndarray] = field(default_factory=_no_arrays)
-    """Latest `model.inspect(probe)`: activations, feature maps, gradient norms..."""
-    predictions: np.ndarray | None = None
-    """Latest `model.predict(grid)` when a grid was given (e.g. a decision boundary)."""
-    params: Mapping[str, np.ndarray] = field(default_factory=_no_arrays)
-    """Latest parameter values, by name."""
-    lr: float = math.nan
-    batch_size: int = 0
-    dropout: float | None = None
-    """None when the model has no dropout."""
-    wall_time: float = 0.0
-    """Seconds spent running (training and throttle rests; pauses excluded)."""
-    steps_per_second: float = 0.0
-    """Training speed over the latest chunk, throttle rests included."""
-    error: str | None = None
-    """The exception, with traceback, that stopped training (state "error")."""
-    version: int = 0
-    """Increases with every publication: the UI may skip redrawing an unchanged snapshot."""
-
-
-class _Curve:
-    """A history that never grows past `capacity` points.
-
-    When full, neighbouring points are merged (steps: the later one; values:
-    the mean) and from then on each new point averages twice as many samples,
-    so hours of training cost constant memory and the curve keeps its shape.
-    """
-
-    def __init__(self, capacity: int = CURVE_POINTS) -> None:
-        self.capacity = capacity - capacity % 2
-        self.steps = np.zeros(self.capacity, dtype=np.int64)
-        self.values = np.zeros(self.capacity, dtype=np.float64)
-        self.size = 0
-        self.stride = 1  # samples per point
-        self._sum = 0.0
-        self._count = 0
-
-    def add(self, step: int, value: float) -> None:
-        self._sum += value
-        self._count += 1
-        if self._count < self.stride:
-            return
-        if self.size == self.capacity:
-            half = self.capacity // 2
-            self.steps[:half] = self.steps[1::2]
-            self.values[:half] = 0.5 * (self.values[0::2] + self.values[1::2])
-            self.size = half
-            self.stride *= 2
-        self.steps[self.size] = step
-        self.values[self.size] = self._sum / self._count
-        self.size += 1
-        self._sum = 0.0
-        self._count = 0
-
-    def published(self) -> tuple[np.ndarray, np.ndarray]:
-        return _readonly(self.steps[: self.size]), _readonly(self.values[: self.size])
-
-
-@dataclass
-class _Commands:
-    """Requests from the UI thread, applied by the worker between steps."""
-
-    reset: bool = False
-    reset_seed: int | None = None
-    lr: float | None = None
-    batch_size: int | None = None
-    dropout: float | None = None
-    cpu_share: float | None = None
-
-    def any(self) -> bool:
-        return self.reset or any(
-            value is not None for value in (self.lr, self.batch_size, self.dropout, self.cpu_share)
-        )
 
 
 class Trainer:
@@ -222,13 +93,10 @@ class Trainer:
         if steps_per_chunk < 1:
             raise ValueError("steps_per_chunk must be >= 1")
         self._model = model
-        self._X_train = np.ascontiguousarray(dataset.X_train)
-        self._y_train = np.ascontiguousarray(dataset.y_train)
-        self._X_val = np.ascontiguousarray(dataset.X_val)
-        self._y_val = np.ascontiguousarray(dataset.y_val)
-        if len(self._X_train) == 0:
-            raise ValueError("the training split is empty")
-        self._probe = np.ascontiguousarray(probe if probe is not None else self._default_probe())
+        self._data = Splits.of(dataset)
+        if probe is None:
+            probe = self._data.default_probe()
+        self._probe = np.ascontiguousarray(probe)
         self._grid = None if grid is None else np.ascontiguousarray(grid)
         self._steps_per_chunk = int(steps_per_chunk)
         self._eval_every = int(eval_every) if eval_every else self._steps_per_chunk
@@ -238,17 +106,16 @@ class Trainer:
         self._has_dropout = hasattr(model, "dropout")
 
         # Owned by the worker thread (or by the caller before the thread starts).
-        self._batch_size = self._checked_batch_size(batch_size)
-        self._cpu_share = self._checked_share(cpu_share)
-        self._rng = np.random.default_rng(seed)
-        self._order = np.zeros(0, dtype=np.int64)  # shuffled indices of the current epoch
-        self._cursor = 0
+        self._batches = MiniBatches(
+            self._data.X_train, self._data.y_train, checked_batch_size(batch_size), seed
+        )
+        self._cpu_share = checked_share(cpu_share)
         self._clear_progress()
 
         # Shared between threads, guarded by `_cond`.
         self._cond = threading.Condition()
         self._mode: RunMode = "idle"
-        self._commands = _Commands()
+        self._commands = Commands()
         self._single_steps = 0
         self._stopping = False
         self._interrupt = False  # a command is waiting: end the current chunk early
@@ -298,22 +165,18 @@ class Trainer:
         self._control(reset=True, reset_seed=seed)
 
     def set_lr(self, lr: float) -> None:
-        if not (lr >= 0 and math.isfinite(lr)):
-            raise ValueError(f"learning rate must be finite and >= 0, got {lr}")
-        self._control(lr=float(lr))
+        self._control(lr=checked_lr(lr))
 
     def set_batch_size(self, batch_size: int) -> None:
-        self._control(batch_size=self._checked_batch_size(batch_size))
+        self._control(batch_size=checked_batch_size(batch_size))
 
     def set_dropout(self, dropout: float) -> None:
         if not self._has_dropout:
             raise AttributeError(f"{type(self._model).__name__} has no dropout")
-        if not 0.0 <= dropout < 1.0:
-            raise ValueError(f"dropout must be in [0, 1), got {dropout}")
-        self._control(dropout=float(dropout))
+        self._control(dropout=checked_dropout(dropout))
 
     def set_cpu_share(self, share: float) -> None:
-        self._control(cpu_share=self._checked_share(share))
+        self._control(cpu_share=checked_share(share))
 
     def stop(self, timeout: float | None = COMMAND_TIMEOUT_S) -> None:
         """End the worker thread and wait for it (idempotent)."""
@@ -356,7 +219,7 @@ class Trainer:
             if self._thread is None:
                 # No worker yet, so nothing else touches the model: apply here.
                 self._done_ticket = ticket
-                commands, self._commands = self._commands, _Commands()
+                commands, self._commands = self._commands, Commands()
                 self._apply(commands)
                 self._publish()
                 return
@@ -367,7 +230,7 @@ class Trainer:
                 timeout=COMMAND_TIMEOUT_S,
             )
 
-    def _apply(self, commands: _Commands) -> None:
+    def _apply(self, commands: Commands) -> None:
         """Apply queued commands to the model (worker thread, between steps)."""
         if commands.reset:
             self._rebuild(commands.reset_seed)
@@ -376,7 +239,7 @@ class Trainer:
         if commands.dropout is not None:
             self._model.dropout = commands.dropout  # type: ignore[attr-defined]
         if commands.batch_size is not None:
-            self._batch_size = commands.batch_size
+            self._batches.batch_size = commands.batch_size
         if commands.cpu_share is not None:
             self._cpu_share = commands.cpu_share
 
@@ -391,9 +254,7 @@ class Trainer:
         if self._has_dropout:
             model.dropout = old.dropout  # type: ignore[attr-defined]
         self._model = model
-        self._rng = np.random.default_rng(self._seed if seed is None else seed)
-        self._order = np.zeros(0, dtype=np.int64)
-        self._cursor = 0
+        self._batches.restart(model_seed)
         self._clear_progress()
 
     def _clear_progress(self) -> None:
@@ -401,15 +262,7 @@ class Trainer:
         self._halt: State | None = None  # "diverged", "done" or "error" once training cannot go on
         self._first_loss: float | None = None
         self._error: str | None = None
-        self._loss_curve = _Curve()
-        self._val_loss_curve = _Curve()
-        self._train_acc_curve = _Curve()
-        self._val_acc_curve = _Curve()
-        self._train_accuracy = math.nan
-        self._val_accuracy = math.nan
-        self._inspection: Mapping[str, np.ndarray] = MappingProxyType({})
-        self._predictions: np.ndarray | None = None
-        self._params: Mapping[str, np.ndarray] = MappingProxyType({})
+        self._history = History()
         self._last_eval_step = -1
         self._wall_time = 0.0
         self._steps_per_second = 0.0
@@ -423,7 +276,7 @@ class Trainer:
             with self._cond:
                 if not self._wait_for_work():
                     return
-                commands, self._commands = self._commands, _Commands()
+                commands, self._commands = self._commands, Commands()
                 single_steps, self._single_steps = self._single_steps, 0
                 self._interrupt = False
                 running = self._mode == "running"
@@ -440,7 +293,7 @@ class Trainer:
                 if self._halt is None and may_train:
                     trained = self._train(self._steps_per_chunk if running else single_steps)
                 self._evaluate(force=trained > 0 and not running)
-            except Exception:  # noqa: BLE001 - whatever the model raises ends up in the snapshot
+            except Exception:  # whatever the model raises ends up in the snapshot
                 self._halt = "error"
                 self._error = traceback.format_exc()
             if trained:
@@ -480,7 +333,7 @@ class Trainer:
         for _ in range(steps):
             if self._interrupt and taken:  # serve the UI within one step, not one chunk
                 break
-            X, y = self._next_batch()
+            X, y = self._batches.next()
             loss = model.step(X, y)
             if self._first_loss is None:
                 self._first_loss = loss
@@ -491,25 +344,14 @@ class Trainer:
             taken += 1
         self._step += taken
         if taken:
-            self._loss_curve.add(self._step, loss_sum / taken)
+            self._history.loss.add(self._step, loss_sum / taken)
         if self._max_steps is not None and self._step >= self._max_steps and self._halt is None:
             self._halt = "done"
         return taken
 
-    def _next_batch(self) -> tuple[np.ndarray, np.ndarray]:
-        """The next mini-batch of a shuffled pass over the training split."""
-        n = len(self._X_train)
-        if self._batch_size >= n:
-            return self._X_train, self._y_train
-        if self._cursor + self._batch_size > n or len(self._order) != n:
-            self._order = self._rng.permutation(n)
-            self._cursor = 0
-        index = self._order[self._cursor : self._cursor + self._batch_size]
-        self._cursor += self._batch_size
-        return self._X_train[index], self._y_train[index]
-
     def _evaluate(self, force: bool = False) -> None:
-        """Validation loss, accuracies, inspection: what the graphics show.
+        """Validation loss, accuracies, inspection: what the graphics show
+        (see `History.evaluate`).
 
         Runs at step 0, every `eval_every` steps, after a single step by hand
         (`force`) and at the end; never twice for the same step.
@@ -520,47 +362,18 @@ class Trainer:
         if not (due or force or self._halt == "done"):
             return
         self._last_eval_step = self._step
-        model = self._model
-        # inspect first: its gradient norms are those of the last training step,
-        # which the validation loss below overwrites in the model's buffers
-        self._inspection = _readonly_mapping(model.inspect(self._probe))
-        if self._grid is not None:
-            self._predictions = _readonly(model.predict(self._grid))
-        self._params = _readonly_mapping(model.params)
-        self._train_accuracy = float(model.accuracy(self._X_train, self._y_train))
-        self._train_acc_curve.add(self._step, self._train_accuracy)
-        if len(self._X_val):
-            val_loss, _ = model.loss_and_grads(self._X_val, self._y_val)
-            self._val_accuracy = float(model.accuracy(self._X_val, self._y_val))
-            self._val_loss_curve.add(self._step, float(val_loss))
-            self._val_acc_curve.add(self._step, self._val_accuracy)
+        self._history.evaluate(self._model, self._step, self._data, self._probe, self._grid)
 
     def _publish(self) -> None:
-        loss_steps, train_loss = self._loss_curve.published()
-        eval_steps, val_loss = self._val_loss_curve.published()
-        train_acc_steps, train_acc = self._train_acc_curve.published()
-        _, val_acc = self._val_acc_curve.published()
-        if len(val_loss) == 0:
-            eval_steps = train_acc_steps  # no validation split: evaluations still happen
         with self._cond:
             mode = self._mode
         self._version += 1
         snapshot = Snapshot(
             step=self._step,
             state=self._halt or mode,
-            loss_steps=loss_steps,
-            train_loss=train_loss,
-            eval_steps=eval_steps,
-            val_loss=val_loss,
-            train_accuracy_curve=train_acc,
-            val_accuracy_curve=val_acc,
-            train_accuracy=self._train_accuracy,
-            val_accuracy=self._val_accuracy,
-            inspection=self._inspection,
-            predictions=self._predictions,
-            params=self._params,
+            **self._history.published(),
             lr=float(self._model.lr),
-            batch_size=self._batch_size,
+            batch_size=self._batches.batch_size,
             dropout=self._current_dropout(),
             wall_time=self._wall_time,
             steps_per_second=self._steps_per_second,
@@ -578,19 +391,3 @@ class Trainer:
         if not self._has_dropout:
             return None
         return float(self._model.dropout)  # type: ignore[attr-defined]
-
-    def _default_probe(self) -> np.ndarray:
-        source = self._X_val if len(self._X_val) else self._X_train
-        return source[:64]
-
-    @staticmethod
-    def _checked_batch_size(batch_size: int) -> int:
-        if int(batch_size) < 1:
-            raise ValueError(f"batch size must be >= 1, got {batch_size}")
-        return int(batch_size)
-
-    @staticmethod
-    def _checked_share(share: float) -> float:
-        if not 0.0 < share <= 1.0:
-            raise ValueError(f"cpu_share must be in (0, 1], got {share}")
-        return float(share)

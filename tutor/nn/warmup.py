@@ -150,7 +150,7 @@ _running: Warmup | None = None
 
 def start_background_warmup(models: Iterable[str] = MODELS) -> Warmup:
     """Warm up in one daemon thread; while one runs, it is returned instead of a new one."""
-    global _running
+    global _running  # noqa: PLW0603 - one warm-up job per process
     with _lock:
         if _running is not None and not _running.done.is_set():
             return _running
@@ -161,7 +161,7 @@ def start_background_warmup(models: Iterable[str] = MODELS) -> Warmup:
         try:
             for name in job.models:  # one at a time so `seconds` fills as it goes
                 job.seconds.update(warm_up([name]))
-        except Exception:  # noqa: BLE001 - a failed warm-up must not kill the app
+        except Exception:  # a failed warm-up must not kill the app
             job.error = traceback.format_exc()
         finally:
             job.done.set()

@@ -56,15 +56,15 @@ def tanh_value(x, fast: bool):  # type: ignore[no-untyped-def]
     t = type(x)
     c = t(_TANH_CLAMP)
     # Clamps as selects, not min/max: numba's NaN-aware min/max stop vectorisation.
-    x = c if x > c else x  # noqa: FURB136
-    x = -c if x < -c else x  # noqa: FURB136
+    x = c if x > c else x
+    x = -c if x < -c else x
     s = x * x
     num = (((t(_P4) * s + t(_P3)) * s + t(_P2)) * s + t(_P1)) * s + t(_P0)
     den = (((t(_Q4) * s + t(_Q3)) * s + t(_Q2)) * s + t(_Q1)) * s + t(1.0)
     y = x * num / den
     # rounding can overshoot 1 by an ulp near the clamp; 1 - y^2 must stay >= 0
-    y = t(1.0) if y > t(1.0) else y  # noqa: FURB136
-    return t(-1.0) if y < t(-1.0) else y  # noqa: FURB136
+    y = t(1.0) if y > t(1.0) else y
+    return t(-1.0) if y < t(-1.0) else y
 
 
 @kernel

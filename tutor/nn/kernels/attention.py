@@ -73,7 +73,7 @@ def attention_forward(
     K: np.ndarray,  # (d, T, B) out
     V: np.ndarray,  # (d, T, B) out
     A: np.ndarray,  # (T, T, B) out: attention weights, rows sum to 1
-    O: np.ndarray,  # (d, T, B) out: attention outputs
+    O: np.ndarray,  # (d, T, B) out: attention outputs  # noqa: E741 (O = A V above)
 ) -> None:
     T, B = tokens.shape
     d = E.shape[1]

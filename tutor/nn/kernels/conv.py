@@ -53,16 +53,22 @@ def _copy(source: np.ndarray, target: np.ndarray) -> None:
 
 
 @inlined
+def _plane_row(planes: np.ndarray, n: int, c: int, i: int, W: int, pad: int) -> np.ndarray:
+    """(W,) view of row i of image (n, c) inside its zero-padded, flattened
+    plane `planes[n, c]` of row pitch W + 2 pad."""
+    start = (i + pad) * (W + 2 * pad) + pad
+    return planes[n, c, start : start + W]
+
+
+@inlined
 def _padded_planes(X: np.ndarray, pad: int) -> np.ndarray:
     """(B, C, (H + 2 pad) * (W + 2 pad)): each image plane zero-padded and flattened."""
     B, C, H, W = X.shape
-    Wp = W + 2 * pad
-    planes = np.zeros((B, C, (H + 2 * pad) * Wp), dtype=X.dtype)
+    planes = np.zeros((B, C, (H + 2 * pad) * (W + 2 * pad)), dtype=X.dtype)
     for n in range(B):
         for c in range(C):
             for i in range(H):
-                start = (i + pad) * Wp + pad
-                _copy(X[n, c, i], planes[n, c, start : start + W])
+                _copy(X[n, c, i], _plane_row(planes, n, c, i, W, pad))
     return planes
 
 
@@ -142,12 +148,11 @@ def conv2d_backward(
             for u in range(K):
                 for v in range(K):
                     dW[f, c, u, v] = products[c, u, v].sum()
-    if need_dX:
+    if need_dX:  # crop the padding off: the inverse of _padded_planes
         for n in range(B):
             for c in range(C):
                 for i in range(H):
-                    start = (i + pad) * Wp + pad
-                    _copy(dplanes[n, c, start : start + W], dX[n, c, i])
+                    _copy(_plane_row(dplanes, n, c, i, W, pad), dX[n, c, i])
 
 
 NO_WINNER = -1  # argmax of a window that passes no gradient (ReLU cut it to 0)

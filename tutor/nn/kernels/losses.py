@@ -44,7 +44,7 @@ def exp_value(x: float, fast: bool) -> float:
     """
     if not fast:
         return np.exp(x)
-    x = _EXP_FLOOR if x < _EXP_FLOOR else x  # noqa: FURB136 (a select vectorises, max not)
+    x = _EXP_FLOOR if x < _EXP_FLOOR else x  # a select vectorises, max() does not
     t = x * _LOG2E
     n = np.floor(t + 0.5)
     f = t - n
@@ -119,7 +119,12 @@ def softmax_cross_entropy(
     fast: bool,
 ) -> float:
     """mean(-log softmax(z)[label]) = mean(log(norm) + max - z[label]);
-    dZ = (softmax(z) - onehot(label)) / B."""
+    dZ = (softmax(z) - onehot(label)) / B.
+
+    The one cross-entropy kernel: `loss_and_delta` (MLP) and the softmax head
+    (CNN, sequence, attention models) both call it. The head calls it directly,
+    not through `loss_and_delta`, which serves every loss kind and cost the
+    head ~6 s more cold compile (measured)."""
     C, B = Z.shape
     inv_b = 1.0 / B
     softmax_columns(Z, dZ, work, fast)

@@ -21,9 +21,9 @@ from typing import Literal
 
 import numpy as np
 
-from tutor.nn.base import DType, Optimizer, OptimizerConfig, ParamBuffer, ParamModel
+from tutor.nn.base import DType, Optimizer, OptimizerConfig, ParamBuffer, check_dtype
 from tutor.nn.kernels.attention import attention_backward, attention_forward, sinusoidal_positions
-from tutor.nn.models.head import HeadWorkspace, head_views
+from tutor.nn.models.head import HeadModel, HeadWorkspace, head_views
 from tutor.nn.models.workspaces import WorkspaceCache
 
 Positions = Literal["sinusoidal", "learned"]
@@ -59,8 +59,7 @@ class TinyAttentionConfig:
             raise ValueError(f"unknown positions {self.positions!r}")
         if self.target not in ("per_position", "last"):
             raise ValueError(f"unknown target {self.target!r}")
-        if self.dtype not in ("float32", "float64"):
-            raise ValueError("dtype must be 'float32' or 'float64'")
+        check_dtype(self.dtype)
 
 
 class _Workspace:
@@ -82,7 +81,7 @@ class _Workspace:
             self.dO = np.zeros((d, T, B), dtype)
 
 
-class TinyAttention(ParamModel):
+class TinyAttention(HeadModel):
     """Parameters "embed" (vocab, d), ["pos" (max_len, d) if learned], "Wq",
     "Wk", "Wv" (d, d), "Wo" (d, n_classes), "bo" (n_classes,)."""
 
@@ -137,9 +136,7 @@ class TinyAttention(ParamModel):
         expected = (ws.B, ws.T) if self.config.target == "per_position" else (ws.B,)
         if y.shape != expected:
             raise ValueError(f"y must have shape {expected} for target={self.config.target!r}")
-        if y.min() < 0 or y.max() >= self.config.n_classes:
-            raise ValueError(f"labels must be in [0, {self.config.n_classes})")
-        ws.head.labels[...] = y.T.reshape(-1)  # column t * B + n <-> (sequence n, position t)
+        ws.head.load_labels(y.T, "positions")  # column t * B + n <-> (sequence n, position t)
 
     def _loss_and_gradients(self, X: np.ndarray, y: np.ndarray) -> float:
         """Forward and backward; gradients land in buffer.grad. The loss is the
@@ -156,11 +153,6 @@ class TinyAttention(ParamModel):
                            b.grad_view("Wk"), b.grad_view("Wv"), learned)
         return loss
 
-    def _predict(self, X: np.ndarray) -> _Workspace:
-        ws = self._forward(X)
-        ws.head.run(self._Wb, self._dWb, predict_only=True)
-        return ws
-
     def _outputs(self, ws: _Workspace) -> np.ndarray:
         """(N, T, C) per position, or (N, C) per sequence."""
         probs = ws.head.probs  # (C, T*B) or (C, B)
@@ -168,22 +160,7 @@ class TinyAttention(ParamModel):
             return probs.reshape(-1, ws.T, ws.B).transpose(2, 1, 0).copy()
         return probs.T.copy()
 
-    # ---- the Model API ----------------------------------------------------
-
-    def loss_and_grads(
-        self, X: np.ndarray, y: np.ndarray, train: bool = False
-    ) -> tuple[float, dict[str, np.ndarray]]:
-        """Mean cross-entropy and its gradient; no update (no dropout here)."""
-        return self._loss_and_gradients(X, y), self.buffer.grads_dict()
-
-    def step(self, X: np.ndarray, y: np.ndarray) -> float:
-        loss = self._loss_and_gradients(X, y)
-        self.optimizer.update(self.buffer)
-        return loss
-
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """Class probabilities: (N, T, n_classes) per position, (N, n_classes) per sequence."""
-        return self._outputs(self._predict(X))
+    # ---- the Model API (loss_and_grads, step, predict: see HeadModel) ------
 
     def accuracy(self, X: np.ndarray, y: np.ndarray) -> float:
         """Share of correct labels (over all positions for per-position targets)."""

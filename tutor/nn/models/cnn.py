@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tutor.nn.base import DType, Optimizer, OptimizerConfig, ParamBuffer, ParamModel
+from tutor.nn.base import DType, Optimizer, OptimizerConfig, ParamBuffer, check_dtype
 from tutor.nn.kernels.conv import (
     Padding,
     conv2d_backward,
@@ -29,7 +29,7 @@ from tutor.nn.kernels.conv import (
     maxpool2x2_forward,
     padding_amount,
 )
-from tutor.nn.models.head import HeadWorkspace, head_views
+from tutor.nn.models.head import HeadModel, HeadWorkspace, head_views
 from tutor.nn.models.workspaces import WorkspaceCache
 
 
@@ -61,8 +61,7 @@ class TinyCNNConfig:
             raise ValueError("need in_channels, n_filters, kernel_size >= 1 and n_classes >= 2")
         if conv_output_size(self.image_size, self.kernel_size, pad) < 2:
             raise ValueError("the feature maps must be at least 2x2 for pooling")
-        if self.dtype not in ("float32", "float64"):
-            raise ValueError("dtype must be 'float32' or 'float64'")
+        check_dtype(self.dtype)
 
     @property
     def map_size(self) -> int:
@@ -93,7 +92,7 @@ class _Workspace:
         self.unused_dX = np.zeros((0, 0, 0, 0), dtype)  # input gradient, not needed
 
 
-class TinyCNN(ParamModel):
+class TinyCNN(HeadModel):
     """Parameters "conv_W" (F, C, K, K), "conv_b" (F,), "Wo" (n_features,
     n_classes), "bo" (n_classes,); features are the pooled maps flattened
     filter by filter, row by row."""
@@ -143,12 +142,7 @@ class TinyCNN(ParamModel):
     def _loss_and_gradients(self, X: np.ndarray, y: np.ndarray) -> float:
         """Forward and backward; gradients land in buffer.grad."""
         ws = self._forward(X)
-        y = np.asarray(y).reshape(-1)
-        if y.shape[0] != ws.B:
-            raise ValueError(f"y has {y.shape[0]} labels for {ws.B} images")
-        if y.min() < 0 or y.max() >= self.config.n_classes:
-            raise ValueError(f"labels must be in [0, {self.config.n_classes})")
-        ws.head.labels[...] = y
+        ws.head.load_labels(y, "images")
         loss = ws.head.run(self._Wb, self._dWb, predict_only=False)
         ws.dpooled.reshape(ws.B, -1)[...] = ws.head.dinputs.T
         maxpool2x2_backward(ws.dpooled, ws.winners, ws.dmaps)  # zero where ReLU cut
@@ -157,27 +151,7 @@ class TinyCNN(ParamModel):
                         b.grad_view("conv_b"), ws.unused_dX, False)
         return loss
 
-    def _predict(self, X: np.ndarray) -> _Workspace:
-        ws = self._forward(X)
-        ws.head.run(self._Wb, self._dWb, predict_only=True)
-        return ws
-
-    # ---- the Model API ----------------------------------------------------
-
-    def loss_and_grads(
-        self, X: np.ndarray, y: np.ndarray, train: bool = False
-    ) -> tuple[float, dict[str, np.ndarray]]:
-        """Mean cross-entropy and its gradient; no update (no dropout here)."""
-        return self._loss_and_gradients(X, y), self.buffer.grads_dict()
-
-    def step(self, X: np.ndarray, y: np.ndarray) -> float:
-        loss = self._loss_and_gradients(X, y)
-        self.optimizer.update(self.buffer)
-        return loss
-
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """(N, n_classes) class probabilities."""
-        return self._predict(X).head.probs.T.copy()
+    # ---- the Model API (loss_and_grads, step, predict: see HeadModel) ------
 
     def inspect(self, X: np.ndarray, y: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """What the graphics show for images X.
@@ -200,6 +174,6 @@ class TinyCNN(ParamModel):
             "filters": b["conv_W"].copy(),
             "feature_maps": np.maximum(ws.maps, 0.0),
             "pooled": ws.pooled.copy(),
-            "outputs": ws.head.probs.T.copy(),
+            "outputs": self._outputs(ws),
             "grad_norm_per_layer": np.array(layer_norms),
         }

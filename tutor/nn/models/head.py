@@ -7,20 +7,22 @@ in): features `A (n_in + 1, B)` whose last row is ones, weights `Wb
 (n_in + 1, C)` = the parameter `W (n_in, C)` immediately followed by its
 bias `b (C,)` in the flat parameter vector.
 
-The softmax and loss are written out here (with the shared fast exp of
-`kernels.losses`) rather than taken from `losses.loss_and_delta`, which
-serves every loss kind: as a kernel of its own it costs ~6 s of cold
-compile, this cross-entropy-only one ~1.5 s.
+The softmax and the loss are the cross-entropy-only kernels of
+`kernels.losses` (`softmax_columns`, `softmax_cross_entropy`), which the
+MLP's loss uses too, rather than `losses.loss_and_delta`: that one serves
+every loss kind and costs ~6 s more cold compile here.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from tutor.nn.base import ParamBuffer
+from tutor.nn.base import ParamBuffer, ParamModel
 from tutor.nn.jit import is_float64, kernel
 from tutor.nn.kernels.dense import dense_backward, dense_forward, dense_input_grad
-from tutor.nn.kernels.losses import exp_value, sum_of_logs
+from tutor.nn.kernels.losses import softmax_columns, softmax_cross_entropy
 
 
 @kernel
@@ -29,7 +31,7 @@ def softmax_head(
     A: np.ndarray,  # (n_in + 1, B) features, last row ones
     labels: np.ndarray,  # (B,) int class labels in [0, C) (ignored if predict_only)
     Z: np.ndarray,  # (C, B) out: logits
-    probs: np.ndarray,  # (C, B) out: class probabilities
+    probs: np.ndarray,  # (C, B) out (predict_only): class probabilities
     dZ: np.ndarray,  # (C, B) out: d(loss)/d(logits)
     dWb: np.ndarray,  # (n_in + 1, C) out: d(loss)/d([W; b])
     dA: np.ndarray,  # (n_in, B) out: d(loss)/d(features)
@@ -38,40 +40,17 @@ def softmax_head(
 ) -> float:
     """Mean cross-entropy over the B columns, -log softmax(z)[label], and all
     gradients (dZ = (softmax(z) - onehot(label)) / B); with predict_only,
-    just the probabilities (returns 0). Loops run along rows of B columns,
-    so they vectorise."""
+    just the probabilities (returns 0). Training passes leave `probs` alone:
+    every reader of the probabilities (predict, inspect) predicts first."""
     dense_forward(Wb, A, Z)
-    C, B = Z.shape
-    exact = is_float64(Z)
-    top, norm = work[0], work[1]
-    for n in range(B):
-        top[n] = Z[0, n]  # shift by the largest logit: exp never overflows
-        norm[n] = 0.0
-    for c in range(1, C):
-        for n in range(B):
-            top[n] = max(top[n], Z[c, n])
-    for c in range(C):
-        for n in range(B):
-            e = exp_value(Z[c, n] - top[n], not exact)
-            probs[c, n] = e
-            norm[n] += e
-    for c in range(C):
-        for n in range(B):
-            probs[c, n] /= norm[n]
+    fast = not is_float64(Z)
     if predict_only:
+        softmax_columns(Z, probs, work, fast)
         return 0.0
-    total = sum_of_logs(norm)  # -log p[label] = log(norm) + top - z[label]
-    for n in range(B):
-        total += top[n] - Z[labels[n], n]
-    inv_b = 1.0 / B
-    for c in range(C):
-        for n in range(B):
-            dZ[c, n] = probs[c, n] * inv_b
-    for n in range(B):
-        dZ[labels[n], n] -= inv_b
+    loss = softmax_cross_entropy(Z, labels, dZ, work, fast)
     dense_backward(A, dZ, dWb)
     dense_input_grad(Wb, dZ, dA)
-    return total * inv_b
+    return loss
 
 
 def head_views(buffer: ParamBuffer, weight: str, bias: str) -> tuple[np.ndarray, np.ndarray]:
@@ -99,8 +78,66 @@ class HeadWorkspace:
         self.dinputs = np.zeros((n_in, B), dtype)  # d(loss)/d(features)
         self.work = np.zeros((2, B), np.float64)
 
+    def load_labels(self, y: np.ndarray, columns: str) -> None:
+        """Copy the B class labels in, after checking there is one per column
+        (`columns` names them in the error: "images", "sequences"...) and that
+        they are in [0, C)."""
+        y = np.asarray(y).reshape(-1)
+        if y.shape[0] != self.labels.shape[0]:
+            raise ValueError(f"y has {y.shape[0]} labels for {self.labels.shape[0]} {columns}")
+        n_classes = self.logits.shape[0]
+        if y.min() < 0 or y.max() >= n_classes:
+            raise ValueError(f"labels must be in [0, {n_classes})")
+        self.labels[...] = y
+
     def run(self, Wb: np.ndarray, dWb: np.ndarray, predict_only: bool) -> float:
         """Loss (0 if predict_only) of the labels in `labels`; see softmax_head."""
         return float(softmax_head(Wb, self.features, self.labels, self.logits, self.probs,
                                   self.dlogits, dWb, self.dinputs, self.work,
                                   predict_only))
+
+
+class HeadModel(ParamModel):
+    """The Model API of a network that ends in the softmax head (TinyCNN,
+    SequenceClassifier, TinyAttention): training is cross-entropy, then one
+    optimizer update of the flat parameter vector.
+
+    Subclasses set `buffer`, `optimizer` and `_Wb, _dWb = head_views(...)`,
+    and implement `_forward(X)` (features into the head's `inputs`; returns the
+    workspace, whose `head` is a HeadWorkspace) and `_loss_and_gradients(X, y)`
+    (gradients into `buffer.grad`).
+    """
+
+    _Wb: np.ndarray
+    _dWb: np.ndarray
+
+    def _forward(self, X: np.ndarray) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _loss_and_gradients(self, X: np.ndarray, y: np.ndarray) -> float:  # pragma: no cover
+        raise NotImplementedError
+
+    def _predict(self, X: np.ndarray) -> Any:
+        """Forward pass and class probabilities (in `ws.head.probs`)."""
+        ws = self._forward(X)
+        ws.head.run(self._Wb, self._dWb, predict_only=True)
+        return ws
+
+    def _outputs(self, ws: Any) -> np.ndarray:
+        """What `predict` returns from a predicted workspace: (N, n_classes)."""
+        return ws.head.probs.T.copy()
+
+    def loss_and_grads(
+        self, X: np.ndarray, y: np.ndarray, train: bool = False
+    ) -> tuple[float, dict[str, np.ndarray]]:
+        """Mean cross-entropy and its gradient; no update (no dropout here)."""
+        return self._loss_and_gradients(X, y), self.buffer.grads_dict()
+
+    def step(self, X: np.ndarray, y: np.ndarray) -> float:
+        loss = self._loss_and_gradients(X, y)
+        self.optimizer.update(self.buffer)
+        return loss
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Class probabilities: (N, n_classes), or as the model's `_outputs` shapes them."""
+        return self._outputs(self._predict(X))

@@ -1,10 +1,8 @@
 """Multi-layer perceptron of any depth: the workhorse of the 2-D demos.
 
-One training step is ONE numba call (`mlp_pass` in TRAIN mode): forward, loss,
-backward and the optimizer update of the whole flat parameter vector, on
-work buffers allocated once per batch size. Matrix products go to BLAS
-(see `tutor.nn.kernels.dense` for the folded-bias layout), everything
-elementwise is a fused, vectorised loop.
+One training step is ONE numba call (`tutor.nn.kernels.mlp.mlp_pass` in
+TRAIN mode): forward, loss, backward and the optimizer update of the whole
+flat parameter vector, on work buffers allocated once per batch size.
 
 Buffers, all flat and feature-major (`(units, B)` per layer):
     acts  input block of every dense layer l = 0..L-1: `(n_l + 1, B)`, last row
@@ -20,7 +18,6 @@ strided) the caller passes.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,129 +28,17 @@ from tutor.nn.base import (
     OptimizerConfig,
     ParamBuffer,
     ParamModel,
+    check_dtype,
     classification_accuracy,
 )
-from tutor.nn.jit import kernel
-from tutor.nn.kernels.activations import ACTIVATIONS, activation_backward, activation_forward
-from tutor.nn.kernels.dense import dense_backward, dense_forward, dense_input_grad
-from tutor.nn.kernels.dropout import draw_uniforms, dropout_forward
-from tutor.nn.kernels.losses import BCE, CROSS_ENTROPY, LOSSES, MSE, loss_and_delta, output_values
-from tutor.nn.optim import apply_update
+from tutor.nn.kernels.activations import ACTIVATIONS
+from tutor.nn.kernels.dropout import draw_uniforms
+from tutor.nn.kernels.losses import BCE, CROSS_ENTROPY, LOSSES, MSE
+from tutor.nn.kernels.mlp import GRADIENTS, PREDICT, TRAIN, layer_offsets, mlp_pass
+from tutor.nn.models.workspaces import WorkspaceCache
 
 # Activations whose weights are initialised for a half-open unit (He), not Glorot.
 _RECTIFIERS = ("relu", "leaky_relu", "gelu")
-_WORKSPACES_KEPT = 4  # batch sizes with live buffers (train batch, full set, grid, ...)
-
-
-# --------------------------------------------------------------------------
-# Kernels
-# --------------------------------------------------------------------------
-
-
-def layer_offsets(sizes: tuple[int, ...], B: int) -> np.ndarray:
-    """(3, L + 1) int64: where dense layer l starts in theta (row 0), acts (row 1)
-    and pre (row 2); column L is the end. Computed once per batch size, in
-    Python: allocating inside a kernel costs compile time and calls."""
-    L = len(sizes) - 1
-    offsets = np.zeros((3, L + 1), np.int64)
-    for l in range(L):
-        offsets[0, l + 1] = offsets[0, l] + (sizes[l] + 1) * sizes[l + 1]
-        offsets[1, l + 1] = offsets[1, l] + (sizes[l] + 1) * B
-        offsets[2, l + 1] = offsets[2, l] + sizes[l + 1] * B
-    return offsets
-
-
-PREDICT, GRADIENTS, TRAIN = 0, 1, 2  # what mlp_pass does after the forward pass
-
-
-@kernel
-def mlp_pass(
-    mode: int,  # PREDICT: outputs -> out; GRADIENTS: loss, grad; TRAIN: also update theta
-    B: int,  # batch size
-    theta: np.ndarray,  # (P,) parameters [W0; b0; W1; b1; ...]
-    grad: np.ndarray,  # (P,) out: d loss / d theta
-    sizes: np.ndarray,  # (L + 1,) units per layer, input first
-    offsets: np.ndarray,  # (3, L + 1) from layer_offsets
-    activation: int,
-    slope: float,  # leaky ReLU
-    loss: int,
-    rate: float,  # dropout rate of hidden units (0: off)
-    uniforms: np.ndarray,  # U[0, 1) per hidden unit and example (if rate > 0)
-    acts: np.ndarray,  # block 0 holds the inputs
-    pre: np.ndarray,
-    dpre: np.ndarray,
-    T: np.ndarray,  # (n_L, B) float targets (BCE, MSE)
-    labels: np.ndarray,  # (B,) int labels (cross-entropy)
-    out: np.ndarray,  # (n_L, B) out (PREDICT): probabilities or regression values
-    work: np.ndarray,  # (2, B) float64 scratch of the loss
-    decay_mask: np.ndarray,  # the rest: optimizer state and hyper-parameters,
-    m: np.ndarray,  # see Optimizer.prepare_step (ignored unless TRAIN)
-    v: np.ndarray,
-    kind: int,
-    lr: float,
-    momentum: float,
-    beta1: float,
-    beta2: float,
-    eps: float,
-    weight_decay: float,
-    correction1: float,
-    correction2: float,
-) -> float:
-    """One call per model operation: a training step is forward, loss,
-    backward and update without returning to Python. Returns the mean data
-    loss before the update (0 for PREDICT).
-
-    One flat kernel on purpose: numba re-optimises all the code a kernel
-    calls each time it compiles a caller, so every extra level of wrapping
-    (separate forward/backward kernels, or one kernel per mode) cost about
-    a second of cold compile (measured: 1.0 s for a trivial wrapper).
-    """
-    L = sizes.shape[0] - 1
-    theta_at, acts_at, pre_at = offsets[0], offsets[1], offsets[2]
-
-    # forward: Z_l = [W_l; b_l]^T A_l, A_{l+1} = f(Z_l) (* dropout mask); pre <- f'(Z_l)
-    for l in range(L):
-        n_in, n_out = sizes[l], sizes[l + 1]
-        Wb = theta[theta_at[l] : theta_at[l + 1]].reshape((n_in + 1, n_out))
-        A = acts[acts_at[l] : acts_at[l] + (n_in + 1) * B].reshape((n_in + 1, B))
-        z = pre[pre_at[l] : pre_at[l + 1]]  # (n_out * B,)
-        dense_forward(Wb, A, z.reshape((n_out, B)))
-        if l < L - 1:
-            a = acts[acts_at[l + 1] : acts_at[l + 1] + n_out * B]
-            activation_forward(activation, z, a, slope)
-            if rate > 0.0:
-                dropout_forward(a, z, uniforms[pre_at[l] : pre_at[l + 1]], rate)
-
-    Z = pre[pre_at[L - 1] :].reshape((sizes[L], B))  # (n_L, B) network outputs
-    if mode == PREDICT:
-        output_values(loss, Z, out, work)
-        return 0.0
-    value = loss_and_delta(loss, Z, T, labels, dpre[pre_at[L - 1] :].reshape((sizes[L], B)), work)
-
-    # backward: d[W_l; b_l] = A_l dZ_l^T, dA_l = W_l dZ_l, dZ_{l-1} = dA_l * f'(Z_{l-1})
-    for l in range(L - 1, -1, -1):
-        n_in, n_out = sizes[l], sizes[l + 1]
-        Wb = theta[theta_at[l] : theta_at[l + 1]].reshape((n_in + 1, n_out))
-        dWb = grad[theta_at[l] : theta_at[l + 1]].reshape((n_in + 1, n_out))
-        A = acts[acts_at[l] : acts_at[l] + (n_in + 1) * B].reshape((n_in + 1, B))
-        dZ = dpre[pre_at[l] : pre_at[l + 1]].reshape((n_out, B))
-        dense_backward(A, dZ, dWb)
-        if l > 0:  # (the inputs need no gradient)
-            dA = dpre[pre_at[l - 1] : pre_at[l]]  # d loss / d (hidden layer l output)
-            dense_input_grad(Wb, dZ, dA.reshape((n_in, B)))
-            activation_backward(dA, pre[pre_at[l - 1] : pre_at[l]])
-
-    if mode == TRAIN:
-        apply_update(
-            theta, grad, decay_mask, m, v, kind, lr, momentum, beta1, beta2, eps,
-            weight_decay, correction1, correction2,
-        )  # fmt: skip
-    return value
-
-
-# --------------------------------------------------------------------------
-# Model
-# --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -192,8 +77,7 @@ class MLPConfig:
             raise ValueError("loss 'cross_entropy' needs >= 2 outputs")
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError("dropout must be in [0, 1)")
-        if self.dtype not in ("float32", "float64"):
-            raise ValueError("dtype must be 'float32' or 'float64'")
+        check_dtype(self.dtype)
 
 
 class _Workspace:
@@ -205,10 +89,10 @@ class _Workspace:
         self.acts = np.zeros(sum(n + 1 for n in sizes[:-1]) * B, dtype)
         start = 0
         self.hidden: list[np.ndarray] = []  # (n_l, B) views of hidden activations
-        for l, n in enumerate(sizes[:-1]):
+        for layer, n in enumerate(sizes[:-1]):
             block = self.acts[start : start + (n + 1) * B].reshape(n + 1, B)
             block[n] = 1.0  # the constant input that carries the bias
-            if l == 0:
+            if layer == 0:
                 self.inputs = block[:n]  # (n_0, B) X^T
             else:
                 self.hidden.append(block[:n])
@@ -233,18 +117,20 @@ class MLP(ParamModel):
         self._activation = ACTIVATIONS[config.activation]
         self._loss = LOSSES[config.loss]
         self._dropout = config.dropout
-        layers = list(zip(config.sizes[:-1], config.sizes[1:]))
+        layers = list(zip(config.sizes[:-1], config.sizes[1:], strict=True))
         shapes: dict[str, tuple[int, ...]] = {}
-        for l, (n_in, n_out) in enumerate(layers):
-            shapes[f"W{l}"] = (n_in, n_out)  # b_l right after W_l: the kernels rely on it
-            shapes[f"b{l}"] = (n_out,)
-        self.buffer = ParamBuffer(shapes, self.dtype, decay=[f"W{l}" for l in range(len(layers))])
+        for layer, (n_in, n_out) in enumerate(layers):
+            shapes[f"W{layer}"] = (n_in, n_out)  # b_l right after W_l: the kernels rely on it
+            shapes[f"b{layer}"] = (n_out,)
+        weights = [f"W{layer}" for layer in range(len(layers))]
+        self.buffer = ParamBuffer(shapes, self.dtype, decay=weights)
         gain = 2.0 if config.activation in _RECTIFIERS else 1.0
-        for l, (n_in, _) in enumerate(layers):
-            W = self.buffer[f"W{l}"]
+        for layer, (n_in, _) in enumerate(layers):
+            W = self.buffer[f"W{layer}"]
             W[...] = self._rng.standard_normal(W.shape) * (config.init_scale * np.sqrt(gain / n_in))
         self.optimizer = Optimizer(config.optimizer, self.buffer.size, self.dtype)
-        self._workspaces: OrderedDict[int, _Workspace] = OrderedDict()
+        self._workspace: WorkspaceCache[int, _Workspace] = WorkspaceCache(
+            lambda B: _Workspace(config.sizes, B, self.dtype))
         self._frozen_optimizer = self.optimizer.idle_args()  # for passes without update
 
     # ---- settable knobs --------------------------------------------------
@@ -265,17 +151,6 @@ class MLP(ParamModel):
         return len(self.config.sizes) - 1
 
     # ---- batches ----------------------------------------------------------
-
-    def _workspace(self, B: int) -> _Workspace:
-        ws = self._workspaces.get(B)
-        if ws is None:
-            ws = _Workspace(self.config.sizes, B, self.dtype)
-            self._workspaces[B] = ws
-            if len(self._workspaces) > _WORKSPACES_KEPT:
-                self._workspaces.popitem(last=False)
-        else:
-            self._workspaces.move_to_end(B)
-        return ws
 
     def _load_inputs(self, X: np.ndarray) -> _Workspace:
         """Copy X (N, n_0) into the workspace of batch size N (as X^T)."""
@@ -396,12 +271,14 @@ class MLP(ParamModel):
         b = self.buffer
         result["grad_norm_per_layer"] = np.array(
             [
-                np.sqrt(np.sum(b.grad_view(f"W{l}") ** 2) + np.sum(b.grad_view(f"b{l}") ** 2))
-                for l in range(self.n_layers)
+                np.sqrt(
+                    np.sum(b.grad_view(f"W{layer}") ** 2) + np.sum(b.grad_view(f"b{layer}") ** 2)
+                )
+                for layer in range(self.n_layers)
             ]
         )
         result["weight_norm_per_layer"] = np.array(
-            [np.linalg.norm(b[f"W{l}"]) for l in range(self.n_layers)]
+            [np.linalg.norm(b[f"W{layer}"]) for layer in range(self.n_layers)]
         )
         result["active_fraction_per_layer"] = np.array([np.mean(h > 0) for h in ws.hidden])
         return result

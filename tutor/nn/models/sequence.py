@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tutor.nn.base import DType, Optimizer, OptimizerConfig, ParamBuffer, ParamModel
+from tutor.nn.base import DType, Optimizer, OptimizerConfig, ParamBuffer, check_dtype
 from tutor.nn.kernels.recurrent import (
     CELL_CODES,
     CellKind,
@@ -28,7 +28,7 @@ from tutor.nn.kernels.recurrent import (
     sequence_forward,
     state_size,
 )
-from tutor.nn.models.head import HeadWorkspace, head_views
+from tutor.nn.models.head import HeadModel, HeadWorkspace, head_views
 from tutor.nn.models.workspaces import WorkspaceCache
 
 _GATE_NAMES: dict[str, tuple[str, ...]] = {
@@ -62,8 +62,7 @@ class SequenceClassifierConfig:
             raise ValueError(f"unknown cell {self.cell!r}; one of {sorted(CELL_CODES)}")
         if min(self.n_inputs, self.hidden) < 1 or self.n_classes < 2:
             raise ValueError("need n_inputs >= 1, hidden >= 1 and n_classes >= 2")
-        if self.dtype not in ("float32", "float64"):
-            raise ValueError("dtype must be 'float32' or 'float64'")
+        check_dtype(self.dtype)
 
 
 class _Workspace:
@@ -82,7 +81,7 @@ class _Workspace:
         self.column_index = np.arange(B)[None, :]  # (1, B)
 
 
-class SequenceClassifier(ParamModel):
+class SequenceClassifier(HeadModel):
     """Parameters "Wx" (n_inputs, G*H), "Wh" (H, G*H), "b" (G*H [+H for GRU]),
     "Wo" (H, n_classes), "bo" (n_classes,); G = 1 (rnn), 3 (gru: r|z|n),
     4 (lstm: i|f|g|o). See `tutor.nn.kernels.recurrent` for the equations."""
@@ -140,12 +139,7 @@ class SequenceClassifier(ParamModel):
     def _loss_and_gradients(self, X: np.ndarray, y: np.ndarray) -> float:
         """Forward and backward; gradients land in buffer.grad."""
         ws = self._forward(X)
-        y = np.asarray(y).reshape(-1)
-        if y.shape[0] != ws.B:
-            raise ValueError(f"y has {y.shape[0]} labels for {ws.B} sequences")
-        if y.min() < 0 or y.max() >= self.config.n_classes:
-            raise ValueError(f"labels must be in [0, {self.config.n_classes})")
-        ws.head.labels[...] = y
+        ws.head.load_labels(y, "sequences")
         loss = ws.head.run(self._Wb, self._dWb, predict_only=False)
         ws.dH[ws.T - 1] = ws.head.dinputs
         b = self.buffer
@@ -159,27 +153,7 @@ class SequenceClassifier(ParamModel):
         norms = self._grad_norm_per_step
         return norms.copy() if norms.shape == (T,) else np.zeros(T)
 
-    # ---- the Model API ----------------------------------------------------
-
-    def loss_and_grads(
-        self, X: np.ndarray, y: np.ndarray, train: bool = False
-    ) -> tuple[float, dict[str, np.ndarray]]:
-        """Mean cross-entropy and its gradient; no update (no dropout here)."""
-        return self._loss_and_gradients(X, y), self.buffer.grads_dict()
-
-    def step(self, X: np.ndarray, y: np.ndarray) -> float:
-        loss = self._loss_and_gradients(X, y)
-        self.optimizer.update(self.buffer)
-        return loss
-
-    def _predict(self, X: np.ndarray) -> _Workspace:
-        ws = self._forward(X)
-        ws.head.run(self._Wb, self._dWb, predict_only=True)
-        return ws
-
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """(N, n_classes) class probabilities."""
-        return self._predict(X).head.probs.T.copy()
+    # ---- the Model API (loss_and_grads, step, predict: see HeadModel) ------
 
     def inspect(self, X: np.ndarray, y: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """What the graphics show for sequences X.
@@ -197,7 +171,7 @@ class SequenceClassifier(ParamModel):
         H = self.config.hidden
         result: dict[str, np.ndarray] = {
             "hidden_states": ws.states[1:, :H].transpose(2, 0, 1).copy(),
-            "outputs": ws.head.probs.T.copy(),
+            "outputs": self._outputs(ws),
             "grad_norm_per_step": self._grad_norm_per_step_for(ws.T),
         }
         if self.config.cell == "lstm":

@@ -15,11 +15,17 @@ from typing import Generic, TypeVar
 Key = TypeVar("Key", bound=Hashable)
 Buffers = TypeVar("Buffers")
 
+KEEP = 6
+"""Shapes with live buffers. Between two training chunks the trainer uses up
+to 5 (training batch, training set, validation set, inspection probe, grid):
+with fewer slots, every evaluation would reallocate them all. One spare so a
+one-off shape (a screen's own `predict`) does not evict one of those."""
+
 
 class WorkspaceCache(Generic[Key, Buffers]):
     """`cache(key)` -> the buffers built by `build(key)`, least recently used dropped."""
 
-    def __init__(self, build: Callable[[Key], Buffers], keep: int = 4) -> None:
+    def __init__(self, build: Callable[[Key], Buffers], keep: int = KEEP) -> None:
         self._build = build
         self._keep = keep
         self._entries: OrderedDict[Key, Buffers] = OrderedDict()

@@ -374,7 +374,7 @@ class AttentionReference(Twin):
         scores -= scores.max(axis=2, keepdims=True)
         A = np.exp(scores)
         A /= A.sum(axis=2, keepdims=True)  # row i: where position i looks
-        O = A @ V  # (N, T, d)
+        O = A @ V  # (N, T, d)  # noqa: E741 (the attention output, as in the engine)
         flat_O = O.reshape(N * T, d)
         loss, d_logits = _softmax_cross_entropy(flat_O @ p["Wo"] + p["bo"], y.reshape(N * T))
         grads = {"Wo": flat_O.T @ d_logits, "bo": d_logits.sum(axis=0)}
