@@ -136,6 +136,7 @@ async def test_restart_offers_to_continue(good_content: Path, options_for: Optio
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(again.screen, LibraryScreen)
+        assert again.screen.highlighted_deck().id == "alpha"  # where the learner was
         text = screen_text(again)
         assert "continue" in text and "slide 3 of 4" in text and "best quiz" not in text
         await pilot.press("c")

@@ -68,7 +68,7 @@ class LibraryScreen(TutorScreen):
                 f"{index + 1} of {len(deck.slides)}: {deck.slides[index].title}"))
             banner.display = True
             if keep is None:
-                keep = self.decks.index(deck) * 2
+                keep = options.get_option_index(deck.id)
         else:
             banner.display = False
         options.highlighted = keep if keep is not None else 0
