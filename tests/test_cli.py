@@ -62,3 +62,30 @@ def test_warmup_compiles_every_model_family(capsys: pytest.CaptureFixture[str]) 
     out = capsys.readouterr().out
     for family in ("mlp", "logistic", "cnn", "sequence", "attention", "total"):
         assert family in out
+
+
+def test_without_a_terminal_it_says_so_and_ends(tmp_path: Path, good_content: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "tutor", "--content", str(good_content),
+                             "--state-dir", str(tmp_path)], capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL, timeout=30, check=False)
+    assert result.returncode == 2 and "needs an interactive terminal" in result.stderr
+
+
+def test_slide_without_a_deck_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--slide", "3"])
+    assert exited.value.code == 2 and "--slide needs a DECK" in capsys.readouterr().err
+
+
+def test_a_state_folder_that_cannot_be_used_is_a_clear_error(
+        tmp_path: Path, good_content: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from tutor.progress import ProgressStore, StateUnavailable
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise StateUnavailable("cannot use saved progress at X: attempt to write a readonly "
+                               "database")
+
+    monkeypatch.setattr(ProgressStore, "open", refuse)
+    code = main(["--content", str(good_content), "--state-dir", str(tmp_path)])
+    assert code == 2 and "readonly database" in capsys.readouterr().err

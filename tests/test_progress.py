@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
-from tutor.progress import FILE_NAME, ProgressStore
+import pytest
+
+from tutor.progress import FILE_NAME, ProgressStore, StateUnavailable
 
 
 def test_resume_point_and_seen_slides_survive_a_restart(tmp_path: Path) -> None:
@@ -91,3 +94,41 @@ def test_an_answer_survives_the_process_being_killed(tmp_path: Path) -> None:
     [attempt] = store.attempts("dl")
     assert [(a.question, a.choice, a.correct) for a in attempt.answers] == [("q1", 3, True)]
     assert store.last_slide("dl") == "slide-7"
+
+
+def test_a_foreign_sqlite_file_is_set_aside(tmp_path: Path) -> None:
+    foreign = sqlite3.connect(tmp_path / FILE_NAME)
+    foreign.execute("CREATE TABLE seen (x)")
+    foreign.commit()
+    foreign.close()
+    store, notice = ProgressStore.open(tmp_path, "ana")
+    assert notice is not None and list(tmp_path.glob(f"{FILE_NAME}.corrupt-*"))
+    store.visit("dl", "a")
+    assert store.last_slide("dl") == "a"
+
+
+def test_a_newer_schema_is_set_aside_not_misread(tmp_path: Path) -> None:
+    store, _ = ProgressStore.open(tmp_path, "ana")
+    store._db.execute("UPDATE meta SET value='99' WHERE key='schema'")  # noqa: SLF001
+    store.close()
+    _, notice = ProgressStore.open(tmp_path, "ana")
+    assert notice is not None
+
+
+def test_a_locked_store_is_kept_not_set_aside(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    store, _ = ProgressStore.open(tmp_path, "ana")
+    store.visit("dl", "a")
+    store.close()
+    monkeypatch.setattr(ProgressStore, "BUSY_TIMEOUT_S", 0.05)
+    blocker = sqlite3.connect(tmp_path / FILE_NAME, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")  # another session holds the file
+    try:
+        with pytest.raises(StateUnavailable, match="locked"):
+            ProgressStore.open(tmp_path, "ana")
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert not list(tmp_path.glob(f"{FILE_NAME}.corrupt-*"))
+    store, notice = ProgressStore.open(tmp_path, "ana")
+    assert notice is None and store.last_slide("dl") == "a"

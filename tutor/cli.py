@@ -105,6 +105,16 @@ def _run_app(args: argparse.Namespace, deck: str | None, quiz: bool) -> int:
     except StartupError as exc:
         print(f"dltutor: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the progress file exists but cannot be used (permissions, lock)
+        print(f"dltutor: {exc}", file=sys.stderr)
+        return 2
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Without a terminal there is nobody to read keys from; Textual would
+        # spin on a closed input instead of ending.
+        app.store.close()
+        print("dltutor: needs an interactive terminal (use 'dltutor list' for text output)",
+              file=sys.stderr)
+        return 2
     app.run()
     return app.return_code or 0
 
@@ -144,7 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return bench.main(rest)
         commands = {"list": cmd_list, "check": cmd_check, "quiz": cmd_quiz, "warmup": cmd_warmup}
         return commands[command](rest)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.slide and not args.deck:
+        parser.error("--slide needs a DECK, e.g. dltutor deep-learning --slide 12")
     return _run_app(args, args.deck, quiz=False)
 
 

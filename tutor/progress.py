@@ -73,35 +73,67 @@ class Attempt:
 
 
 class CorruptState(Exception):
-    pass
+    """The file is not a progress store this version can use; set it aside."""
+
+
+class StateUnavailable(OSError):
+    """The file is fine but cannot be used now (permissions, a lock): keep it."""
+
+
+# Columns each table must have; a file from elsewhere with other tables is
+# set aside rather than crashing later on a missing column.
+_COLUMNS = {
+    "meta": {"key", "value"},
+    "seen": {"participant", "deck", "slide", "at"},
+    "position": {"participant", "deck", "slide", "at"},
+    "attempt": {"id", "participant", "deck", "questions", "started", "finished", "right",
+                "total"},
+    "answer": {"attempt", "question", "choice", "correct", "at"},
+}
+
+# What SQLite says when the bytes are not a usable database (as opposed to a
+# file it may not write to, or a lock held by another session).
+_CORRUPT_WORDS = ("not a database", "malformed", "corrupt", "no such column", "no such table")
 
 
 class ProgressStore:
     """Progress of one participant in one SQLite file."""
 
+    BUSY_TIMEOUT_S = 5.0
+    """How long to wait for another session's write before giving up."""
+
     def __init__(self, path: Path, participant: str | None = None) -> None:
         self.path = Path(path)
         self.participant = participant or default_participant()
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
-            self._db.execute("PRAGMA busy_timeout = 5000")
+            self._db = sqlite3.connect(self.path, isolation_level=None,
+                                       timeout=self.BUSY_TIMEOUT_S)
             if self._db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise CorruptState(f"{self.path} failed its integrity check")
+            self._check_layout()
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.executescript(_SCHEMA)
             self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)",
                              (str(SCHEMA_VERSION),))
-        except sqlite3.OperationalError as exc:
-            self.close()
-            if "unable to open" in str(exc):  # a permissions problem, not a corrupt file
-                raise OSError(f"cannot open saved progress at {self.path}: {exc}") from exc
-            raise CorruptState(f"{self.path}: {exc}") from exc
-        except sqlite3.DatabaseError as exc:
-            self.close()
-            raise CorruptState(f"{self.path}: {exc}") from exc
         except CorruptState:
             self.close()
             raise
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            if any(words in str(exc) for words in _CORRUPT_WORDS):
+                raise CorruptState(f"{self.path}: {exc}") from exc
+            raise StateUnavailable(f"cannot use saved progress at {self.path}: {exc}") from exc
+
+    def _check_layout(self) -> None:
+        """Tables that exist must have our columns, and the schema must not be newer."""
+        for table, wanted in _COLUMNS.items():
+            found = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            if found and not wanted <= found:
+                raise CorruptState(f"{self.path}: table {table} is not dltutor's")
+        if "value" in {row[1] for row in self._db.execute("PRAGMA table_info(meta)")}:
+            row = self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if row and not (row[0].isdigit() and int(row[0]) <= SCHEMA_VERSION):
+                raise CorruptState(f"{self.path}: written by a newer dltutor ({row[0]})")
 
     @classmethod
     def open(cls, state_dir: Path, participant: str | None = None
@@ -119,7 +151,8 @@ class ProgressStore:
             shutil.move(path, aside)
             for suffix in ("-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
-            notice = f"Saved progress was unreadable: set aside as {aside.name}; starting afresh."
+            notice = (f"Saved progress was unreadable by this version: kept as "
+                      f"{aside.name}; starting afresh.")
             return cls(path, participant), notice
 
     def close(self) -> None:
