@@ -117,6 +117,15 @@ BROKEN = {
                            r"missing required field 'title'"),
     "unknown deck field": ("deck.toml", "minutes = 6\n", "minutes = 6\nauthor = 'me'\n",
                            "author", r"unknown field 'author' in deck"),
+    "minutes do not add up": ("deck.toml", "minutes = 6", "minutes = 9", "minutes = 9",
+                              r"sections add up to 6 minutes but the deck says 9"),
+    "section without slides": ("deck.toml", '[[section]]\nid = "main"',
+                               '[[section]]\nid = "extra"\ntitle = "Extra"\nminutes = 0\n\n'
+                               '[[section]]\nid = "main"', 'id = "extra"',
+                               r"section 'extra' has no slides"),
+    "fenced line too wide": ("slides/010-s1.md", "Body of slide 1",
+                             "```text\n" + "x" * 80 + "\n```\nBody of slide 1", "xxxxxxxx",
+                             r"fenced block is 80 characters wide"),
 }
 
 
@@ -143,4 +152,34 @@ def test_library_keeps_good_decks_when_one_is_broken(good_content: Path) -> None
 def test_missing_prerequisite_is_reported(good_content: Path) -> None:
     _edit(good_content / "alpha" / "deck.toml", '["beta"]', '["gamma"]')
     problems = [str(p) for p in load_library(good_content).problems]
-    assert any("prerequisite 'gamma'" in p for p in problems), problems
+    assert problems == [f"{good_content / 'alpha' / 'deck.toml'}:5: prerequisite 'gamma' is not "
+                        "a deck beside it"]
+
+
+def test_a_question_linking_to_a_broken_slide_is_reported_once(good_content: Path) -> None:
+    _edit(good_content / "alpha" / "slides" / "040-long.md", "title: A long slide\n", "")
+    with pytest.raises(ContentError) as caught:
+        load_deck(good_content / "alpha")
+    messages = [str(p) for p in caught.value.problems]
+    assert len(messages) == 1 and "missing required field 'title'" in messages[0]
+
+
+def test_a_deck_folder_without_deck_toml_is_reported(good_content: Path) -> None:
+    (good_content / "alpha" / "deck.toml").rename(good_content / "alpha" / "deck.tml")
+    library = load_library(good_content)
+    assert [d.id for d in library.decks] == ["beta"]
+    assert [str(p) for p in library.problems] == [
+        f"{good_content / 'alpha' / 'deck.toml'}:1: file is missing"]
+
+
+def test_one_deck_checked_alone_finds_its_prerequisites_beside_it(good_content: Path) -> None:
+    assert load_library(good_content / "alpha").problems == ()
+    (good_content / "beta" / "deck.toml").unlink()
+    problems = [str(p) for p in load_library(good_content / "alpha").problems]
+    assert problems == [f"{good_content / 'alpha' / 'deck.toml'}:5: prerequisite 'beta' is not "
+                        "a deck beside it"]
+
+
+def test_a_missing_folder_is_named(tmp_path: Path) -> None:
+    [problem] = load_library(tmp_path / "nowhere").problems
+    assert problem.message == "folder does not exist"

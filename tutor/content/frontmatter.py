@@ -56,8 +56,10 @@ def split(text: str) -> Parsed:
                 number, f"field '{key}' given twice (first on line {where[key]})")
         fields[key] = match["value"]
         where[key] = number
-    body = "\n".join(lines[closing + 1 :]).strip("\n")
-    return Parsed(fields, where, body, closing + 2)
+    rest = lines[closing + 1 :]
+    blank = next((i for i, line in enumerate(rest) if line.strip()), len(rest))
+    body = "\n".join(rest[blank:]).rstrip("\n")
+    return Parsed(fields, where, body, closing + 2 + blank)
 
 
 def _value(raw: str) -> str | int | float | bool | tuple[float, ...]:

@@ -31,6 +31,8 @@ SECTION_KEYS = {"id", "title", "minutes"}
 SLIDE_KEYS = {"id", "title", "section", "demo"}
 QUESTION_KEYS = {"id", "topic", "prompt", "choices", "answer", "explain", "slide"}
 MAX_CHOICES = 4
+MAX_FENCED_WIDTH = 72
+"""Widest line of a fenced block (diagram, code) that fits an 80-column terminal."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ def _read_deck_file(folder: Path, problems: list[Problem]) -> dict[str, Any] | N
     check = _Checker(path, problems)
     check.fields(data, DECK_KEYS, {"title", "summary", "minutes", "quiz_topics"}, top, "deck")
     sections: list[Section] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # section id -> line
     for table, block in _tables(data, "section", blocks, check):
         check.fields(table, SECTION_KEYS, SECTION_KEYS, block, "section")
         section_id = check.ident(table, "id", block, "section")
@@ -150,6 +152,11 @@ def _read_deck_file(folder: Path, problems: list[Problem]) -> dict[str, Any] | N
                                     check.number(table, "minutes", block, "section")))
     if not sections:
         check.add(top.line, "deck has no [[section]] tables")
+    minutes = check.number(data, "minutes", top, "deck")
+    planned = sum(s.minutes for s in sections)
+    if sections and minutes and abs(planned - minutes) > 0.01:
+        check.add(top.at("minutes"), f"the sections add up to {planned:g} minutes but the deck "
+                  f"says {minutes:g}")
     order = data.get("order", 100)
     if isinstance(order, bool) or not isinstance(order, int):
         check.add(top.at("order"), "deck field 'order' must be a whole number")
@@ -158,21 +165,34 @@ def _read_deck_file(folder: Path, problems: list[Problem]) -> dict[str, Any] | N
     return {
         "title": check.text(data, "title", top, "deck"),
         "summary": check.text(data, "summary", top, "deck"),
-        "minutes": check.number(data, "minutes", top, "deck"),
+        "minutes": minutes,
         "order": order,
         "prerequisites": check.strings(data, "prerequisites", top, "deck"),
         "topics": topics,
         "topics_line": top.at("quiz_topics"),
         "sections": tuple(sections),
+        "section_lines": seen,
     }
 
 
-def _read_slides(folder: Path, section_ids: set[str], problems: list[Problem]) -> list[Slide]:
+def _check_fenced_width(body: str, first_line: int, check: _Checker) -> None:
+    fenced = False
+    for number, line in enumerate(body.splitlines(), start=first_line):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif fenced and len(line) > MAX_FENCED_WIDTH:
+            check.add(number, f"line in a fenced block is {len(line)} characters wide; keep it "
+                      f"within {MAX_FENCED_WIDTH} so it fits an 80-column terminal")
+
+
+def _read_slides(folder: Path, section_ids: set[str],
+                 problems: list[Problem]) -> tuple[list[Slide], set[str]]:
+    """The valid slides, and the ids of every slide file (valid or not)."""
     slides_dir = folder / SLIDES_DIR
     files = sorted(slides_dir.glob("*.md")) if slides_dir.is_dir() else []
     if not files:
         problems.append(Problem(slides_dir, 1, "deck has no slides (*.md files)"))
-        return []
+        return [], set()
     slides: list[Slide] = []
     seen: dict[str, str] = {}
     for path in files:
@@ -200,6 +220,7 @@ def _read_slides(folder: Path, section_ids: set[str], problems: list[Problem]) -
                 check.add(block.at("demo"), str(exc))
         if not parsed.body.strip():
             check.add(parsed.body_line, "slide has no text after its front matter")
+        _check_fenced_width(parsed.body, parsed.body_line, check)
         if slide_id in seen:
             check.add(block.at("id"), f"duplicate slide id '{slide_id}' (also in {seen[slide_id]})")
             continue
@@ -207,7 +228,7 @@ def _read_slides(folder: Path, section_ids: set[str], problems: list[Problem]) -
             seen[slide_id] = f"{path.name}:{block.at('id')}"
         if slide_id and title and section in section_ids:
             slides.append(Slide(slide_id, title, section, parsed.body, demo, path))
-    return slides
+    return slides, set(seen)
 
 
 def _read_quiz(folder: Path, topics: tuple[str, ...], slide_ids: set[str],
@@ -272,9 +293,10 @@ def check_deck(folder: Path) -> tuple[Deck | None, list[Problem]]:
     if meta is None:
         return None, problems
     section_ids = {s.id for s in meta["sections"]}
-    slides = _read_slides(folder, section_ids, problems)
+    slides, slide_ids = _read_slides(folder, section_ids, problems)
     topics: tuple[str, ...] = meta["topics"]
-    questions = _read_quiz(folder, topics, {s.id for s in slides}, problems)
+    # Links to a slide whose file has problems of its own are not reported again.
+    questions = _read_quiz(folder, topics, slide_ids, problems)
     deck_path = folder / DECK_FILE
     for topic in topics if questions is not None else ():
         if not any(q.topic == topic for q in questions or ()):
@@ -282,7 +304,8 @@ def check_deck(folder: Path) -> tuple[Deck | None, list[Problem]]:
                                     f"quiz topic '{topic}' has no questions in {QUIZ_FILE}"))
     for section in meta["sections"]:
         if slides and not any(s.section == section.id for s in slides):
-            problems.append(Problem(deck_path, 1, f"section '{section.id}' has no slides"))
+            problems.append(Problem(deck_path, meta["section_lines"][section.id],
+                                    f"section '{section.id}' has no slides"))
     if problems:
         return None, problems
     deck = Deck(
@@ -310,24 +333,38 @@ def deck_folders(root: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if (p / DECK_FILE).is_file())
 
 
+def _looks_like_a_deck(folder: Path) -> bool:
+    return (folder / SLIDES_DIR).is_dir() or (folder / QUIZ_FILE).is_file()
+
+
 def load_library(root: Path) -> Library:
     """Every deck under `root` that loads; the problems of those that don't."""
     root = Path(root)
+    if not root.is_dir():
+        return Library((), (Problem(root, 1, "folder does not exist"),))
     decks: list[Deck] = []
     problems: list[Problem] = []
     folders = deck_folders(root)
-    if not folders:
+    single = folders == [root]
+    if not single:  # a deck folder whose deck.toml is missing or misnamed
+        problems.extend(Problem(p / DECK_FILE, 1, "file is missing")
+                        for p in sorted(root.iterdir())
+                        if p.is_dir() and p not in folders and _looks_like_a_deck(p))
+    if not folders and not problems:
         problems.append(Problem(root, 1, f"no decks found (no */{DECK_FILE})"))
     for folder in folders:
         deck, found = check_deck(folder)
         problems.extend(found)
         if deck is not None:
             decks.append(deck)
-    known = {d.id for d in decks} | {f.name for f in folders}
+    # Checking one deck on its own: its prerequisites are its sibling decks.
+    known = {f.name for f in (deck_folders(root.parent) if single else folders)}
     for deck in decks:
-        for prereq in deck.prerequisites:
-            if prereq not in known:
-                problems.append(Problem(deck.path / DECK_FILE if deck.path else root, 1,
-                                        f"prerequisite '{prereq}' is not a deck in {root}"))
+        missing = [p for p in deck.prerequisites if p not in known]
+        if missing and deck.path is not None:
+            path = deck.path / DECK_FILE
+            line = key_lines(path.read_text(encoding="utf-8"))[0].at("prerequisites")
+            problems.extend(Problem(path, line, f"prerequisite '{p}' is not a deck beside it")
+                            for p in missing)
     decks.sort(key=lambda d: (d.order, d.title))
     return Library(tuple(decks), tuple(problems))
