@@ -103,6 +103,8 @@ BROKEN = {
                                 r"not closed"),
     "bad demo parameter": ("slides/040-long.md", "data=moons", "data", "demo:",
                            r"must look like key=value"),
+    "unknown demo": ("slides/040-long.md", "demo: lr-race", "demo: lr-rase", "demo:",
+                     r"unknown demo 'lr-rase'"),
     "answer out of range": ("quiz.toml", "answer = 3", "answer = 5", "answer = 5",
                             r"answer 5 is out of range.*1 to 4"),
     "link to missing slide": ("quiz.toml", 'slide = "a-long"', 'slide = "a-gone"',
