@@ -81,3 +81,17 @@ def test_answer_rejects_a_choice_that_is_not_shown(deck: Deck) -> None:
     item = quiz.draw_round(deck, random.Random(0))[0]
     with pytest.raises(ValueError):
         quiz.answer(item, len(item.order))
+
+
+def test_rounds_work_through_the_whole_bank(deck: Deck) -> None:
+    """With what was asked before, every question comes up before any repeats."""
+    rng = random.Random(4)
+    asked: Counter[str] = Counter()
+    per_topic = Counter(q.topic for q in deck.questions)
+    for _ in range(min(per_topic.values())):
+        for item in quiz.draw_round(deck, rng, asked=asked):
+            asked[item.question.id] += 1
+    assert max(asked.values()) == 1
+    for topic in deck.topics:
+        assert sum(1 for q in deck.questions if q.topic == topic and asked[q.id]) == min(
+            per_topic.values())

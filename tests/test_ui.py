@@ -122,7 +122,7 @@ async def test_quiz_by_keys_with_feedback_slide_and_score(good_content: Path,
         assert isinstance(app.screen, LibraryScreen)
 
     attempts = app.store.attempts("alpha")
-    assert [a.right for a in attempts] == [1, None]
+    assert [a.right for a in attempts] == [1]  # the retake left before answering: no attempt
     assert [a.correct for a in attempts[0].answers] == [False, True]
 
 
@@ -271,3 +271,21 @@ async def test_ctrl_c_quits_and_keeps_what_was_saved(good_content: Path,
         assert not app.is_running
     again = make_app(options_for(good_content))
     assert again.store.last_slide("alpha") == "a2"
+
+
+async def test_every_missed_question_of_a_five_question_round_opens(
+        options_for: Options) -> None:
+    app = make_app(options_for(deck="deep-learning", quiz=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        quiz_screen = app.screen
+        assert isinstance(quiz_screen, QuizScreen)
+        for _ in range(5):
+            wrong = (quiz_screen.current.correct + 1) % len(quiz_screen.current.order)
+            await pilot.press(str(wrong + 1), "enter")
+        assert quiz_screen.phase is Phase.DONE and len(quiz_screen.missed()) == 5
+        await pilot.press("5")
+        await pilot.pause()
+        peek = app.screen
+        assert isinstance(peek, DeckScreen)
+        assert peek.deck.slides[peek.index].id == quiz_screen.round[4].question.slide

@@ -229,6 +229,14 @@ class ProgressStore:
                                   started, finished, right, total, answers))
         return result
 
+    def asked_counts(self, deck: str) -> dict[str, int]:
+        """How often each question of the deck has been answered by this participant."""
+        rows = self._db.execute(
+            "SELECT answer.question, COUNT(*) FROM answer JOIN attempt ON attempt.id = "
+            "answer.attempt WHERE attempt.participant=? AND attempt.deck=? "
+            "GROUP BY answer.question", (self.participant, deck))
+        return {question: count for question, count in rows}
+
     def best_score(self, deck: str) -> tuple[int, int] | None:
         """Best finished (right, total) for the deck, if any."""
         row = self._db.execute(

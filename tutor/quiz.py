@@ -6,7 +6,7 @@ Pure logic on `tutor.content` data; no Textual, no storage.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from tutor.content.model import Deck, Question
@@ -45,18 +45,23 @@ class Answer:
     correct: bool
 
 
-def draw_round(deck: Deck, rng: random.Random,
-               avoid: Iterable[str] = ()) -> list[RoundQuestion]:
+def draw_round(deck: Deck, rng: random.Random, avoid: Iterable[str] = (),
+               asked: Mapping[str, int] | None = None) -> list[RoundQuestion]:
     """One question per topic, in the deck's topic order, choices shuffled.
 
     Questions in `avoid` (e.g. the previous round's) are drawn only when a
-    topic has nothing else left, so a retake asks different questions.
+    topic has nothing else left, so a retake asks different questions; among
+    the rest, those `asked` least often so far come first, so retakes work
+    through the whole bank.
     """
     skip = set(avoid)
+    counts = asked or {}
     drawn: list[RoundQuestion] = []
     for topic in deck.topics:
         pool = [q for q in deck.questions if q.topic == topic]
         fresh = [q for q in pool if q.id not in skip] or pool
+        least = min(counts.get(q.id, 0) for q in fresh)
+        fresh = [q for q in fresh if counts.get(q.id, 0) == least]
         question = rng.choice(fresh)
         order = list(range(len(question.choices)))
         rng.shuffle(order)

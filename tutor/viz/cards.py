@@ -9,20 +9,47 @@ from collections.abc import Sequence
 
 from rich.console import Group, RenderableType
 from rich.markdown import Markdown
+from rich.table import Table
 from rich.text import Text
 
+from tutor.content.demos import DEMOS
 from tutor.content.model import Deck, Slide
 from tutor.quiz import CHOICE_KEYS, Answer, RoundQuestion, Score
-from tutor.viz.ascii import AsciiOnly
+from tutor.viz.ascii import AsciiOnly, markdown_to_ascii, to_ascii
 
 
 def plain(renderable: RenderableType, ascii: bool) -> RenderableType:
+    """`renderable` drawn with ASCII characters only when `ascii` is set."""
     return AsciiOnly(renderable) if ascii else renderable
 
 
+def _hanging(label: str, text: Text) -> Table:
+    """`label` then `text`; wrapped lines of `text` stay indented under it."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(Text(label, style="bold"), text)
+    return grid
+
+
+def demo_note(slide: Slide) -> Text | None:
+    """Where a slide's live demo will go, said plainly until it exists."""
+    if slide.demo is None:
+        return None
+    title = DEMOS.get(slide.demo.name, slide.demo.name)
+    return Text(f"▶ Live demo \u201c{title}\u201d: not in this version of dltutor yet.",
+                style="dim italic")
+
+
 def slide_body(slide: Slide, ascii: bool = False) -> RenderableType:
-    """A slide's Markdown, with code blocks in a theme that survives no-colour."""
-    return plain(Markdown(slide.body, code_theme="ansi_dark", hyperlinks=False), ascii)
+    """A slide's Markdown (code blocks in a theme that survives no-colour),
+    followed by a note on its live demo if it names one."""
+    source = markdown_to_ascii(slide.body) if ascii else slide.body
+    parts: list[RenderableType] = [Markdown(source, code_theme="ansi_dark", hyperlinks=False)]
+    note = demo_note(slide)
+    if note is not None:
+        parts += [Text(), note]
+    return plain(Group(*parts), ascii)
 
 
 def format_minutes(minutes: float) -> str:
@@ -59,39 +86,40 @@ def choice_label(position: int) -> str:
 
 
 def question_card(item: RoundQuestion, number: int, total: int, highlighted: int,
-                  given: Answer | None, slide_title: str) -> Group:
+                  given: Answer | None, slide_title: str, ascii: bool = False) -> RenderableType:
     """The question, its choices and, once answered, the verdict and why."""
+    t = to_ascii if ascii else str
     parts: list[RenderableType] = [
-        Text(f"Question {number} of {total}  ·  {item.question.topic}", style="dim"),
-        Text(item.question.prompt + "\n", style="bold"),
+        Text(t(f"Question {number} of {total}  ·  {item.question.topic}"), style="dim"),
+        Text(t(item.question.prompt) + "\n", style="bold"),
     ]
     for position, choice in enumerate(item.choices):
-        marker, style = "  ", ""
+        marker, style = " ", ""
         if given is None and position == highlighted:
-            marker, style = "> ", "reverse"
+            marker, style = ">", "reverse"
         elif given is not None and position == item.correct:
-            marker, style = "✓ ", "bold green"
+            marker, style = "✓", "bold green"
         elif given is not None and position == given.shown_choice:
-            marker, style = "✗ ", "bold red"
-        line = Text(marker, style="bold")
-        line.append(f"{choice_label(position)}  {choice}", style=style)
-        parts.append(line)
+            marker, style = "✗", "bold red"
+        parts.append(_hanging(f"{marker} {choice_label(position)}", Text(t(choice), style=style)))
     if given is not None:
         parts.append(Text())
         if given.correct:
             parts.append(Text("✓ Right.", style="bold green"))
         else:
-            right = item.choices[item.correct]
+            right = t(item.choices[item.correct])
             parts.append(Text(f"✗ Not quite. The answer is {choice_label(item.correct)}: {right}",
                               style="bold red"))
-        parts.append(Text(item.question.explain))
-        parts.append(Text(f"\nTaught on the slide \"{slide_title}\" (press s to open it).",
-                          style="dim"))
-    return Group(*parts)
+        parts.append(Text(t(item.question.explain)))
+        parts.append(Text(t(f"\nTaught on the slide \u201c{slide_title}\u201d "
+                            "(press s to open it)."), style="dim"))
+    return plain(Group(*parts), ascii)
 
 
-def score_card(result: Score, missed: Sequence[tuple[RoundQuestion, str]]) -> Group:
+def score_card(result: Score, missed: Sequence[tuple[RoundQuestion, str]],
+               ascii: bool = False) -> RenderableType:
     """End of a round: the score and each missed question with its slide."""
+    t = to_ascii if ascii else str
     parts: list[RenderableType] = [
         Text(f"You scored {result.right} of {result.total}  ({result.percent}%)\n", style="bold"),
     ]
@@ -100,7 +128,8 @@ def score_card(result: Score, missed: Sequence[tuple[RoundQuestion, str]]) -> Gr
     else:
         parts.append(Text("To review (press the number to open the slide that teaches it):"))
         for k, (item, slide_title) in enumerate(missed, start=1):
-            parts.append(Text(f"\n{k}. {item.question.prompt}", style="bold"))
-            parts.append(Text(f"   Answer: {item.choices[item.correct]}"))
-            parts.append(Text(f"   Slide: {slide_title}", style="dim"))
-    return Group(*parts)
+            parts.append(Text())
+            parts.append(_hanging(f"{k}.", Text(t(item.question.prompt), style="bold")))
+            parts.append(_hanging("  ", Text(t(f"Answer: {item.choices[item.correct]}"))))
+            parts.append(_hanging("  ", Text(t(f"Slide: {slide_title}"), style="dim")))
+    return plain(Group(*parts), ascii)

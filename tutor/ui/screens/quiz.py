@@ -13,7 +13,7 @@ from tutor import quiz
 from tutor.content import Deck
 from tutor.ui.screens.base import TutorScreen
 from tutor.ui.widgets.scroller import Scroller
-from tutor.viz.cards import plain, question_card, score_card
+from tutor.viz.cards import question_card, score_card
 
 
 class Phase(Enum):
@@ -24,7 +24,8 @@ class Phase(Enum):
 
 class QuizScreen(TutorScreen):
     BINDINGS = [
-        *(Binding(str(n), f"key('{n}')", "Answer / open slide", show=False) for n in range(1, 5)),
+        # 1-4 answer; at the end 1-9 open the slide of a missed question.
+        *(Binding(str(n), f"key('{n}')", "Answer / open slide", show=False) for n in range(1, 10)),
         *(Binding(c, f"key('{c}')", "Answer", show=False) for c in "abcd"),
         Binding("up", "move(-1)", "Highlight", show=False),
         Binding("down", "move(1)", "Highlight", show=False),
@@ -35,14 +36,14 @@ class QuizScreen(TutorScreen):
         Binding("l", "library", "Library"),
         Binding("escape", "library", "Library", show=False),
     ]
-    EXTRA_KEYS = [("1-4 / a-d", "answer; at the end, open a missed question's slide")]
+    EXTRA_KEYS = [("1-4 / a-d", "answer"), ("1-9 at the end", "open a missed question's slide")]
 
     def __init__(self, deck: Deck) -> None:
         super().__init__()
         self.deck = deck
         self.round: list[quiz.RoundQuestion] = []
         self.answers: list[quiz.Answer] = []
-        self.attempt = 0
+        self.attempt: int | None = None  # stored when the first answer is given
         self.position = 0
         self.highlighted = 0
         self.phase = Phase.ASKING
@@ -61,13 +62,13 @@ class QuizScreen(TutorScreen):
 
     def new_round(self) -> None:
         previous = [item.question.id for item in self.round]
-        self.round = quiz.draw_round(self.deck, self.tutor.rng, avoid=previous)
+        asked = self.tutor.store.asked_counts(self.deck.id)
+        self.round = quiz.draw_round(self.deck, self.tutor.rng, avoid=previous, asked=asked)
         self.answers = []
+        self.attempt = None
         self.position = 0
         self.highlighted = 0
         self.phase = Phase.ASKING
-        self.attempt = self.tutor.store.start_attempt(
-            self.deck.id, [item.question.id for item in self.round])
         self.redraw()
 
     @property
@@ -77,13 +78,18 @@ class QuizScreen(TutorScreen):
     def give(self, shown: int) -> None:
         given = quiz.answer(self.current, shown)
         self.answers.append(given)
+        store = self.tutor.store
         # Saved at once: Ctrl-C or a dropped connection must not lose it.
-        self.tutor.store.record_answer(
-            self.attempt, given.question_id, given.choice, given.correct)
+        if self.attempt is None:
+            self.attempt = store.start_attempt(self.deck.id, [i.question.id for i in self.round])
+        store.record_answer(self.attempt, given.question_id, given.choice, given.correct)
         self.phase = Phase.FEEDBACK
         if len(self.answers) == len(self.round):
-            self.tutor.store.finish_attempt(self.attempt)
+            store.finish_attempt(self.attempt)
         self.redraw()
+        # The verdict and explanation matter now; on a short terminal they are
+        # below the choices, so bring them into view.
+        self.query_one("#quiz-scroll", Scroller).scroll_end(animate=False)
 
     def advance(self) -> None:
         if self.position + 1 < len(self.round):
@@ -93,6 +99,7 @@ class QuizScreen(TutorScreen):
         else:
             self.phase = Phase.DONE
         self.redraw()
+        self.query_one("#quiz-scroll", Scroller).scroll_home(animate=False)
 
     def missed(self) -> list[quiz.RoundQuestion]:
         wrong = {a.question_id for a in self.answers if not a.correct}
@@ -109,13 +116,14 @@ class QuizScreen(TutorScreen):
         right = sum(a.correct for a in self.answers)
         if self.phase is Phase.DONE:
             result = quiz.score(self.answers, total)
-            card = score_card(result, [(m, self.slide_title(m)) for m in self.missed()])
+            card = score_card(result, [(m, self.slide_title(m)) for m in self.missed()],
+                              app.ascii)
             bar = (f"Quiz  ·  {self.deck.title}", f"done: {right} of {total}")
             hint = "r retake (new questions)  ·  l library  ·  q quit"
         else:
             given = self.answers[self.position] if self.phase is Phase.FEEDBACK else None
             card = question_card(self.current, self.position + 1, total, self.highlighted,
-                                 given, self.slide_title(self.current))
+                                 given, self.slide_title(self.current), app.ascii)
             bar = (f"Quiz  ·  {self.deck.title}",
                    f"question {self.position + 1} of {total}  ·  {right} right so far")
             if given is None:
@@ -125,7 +133,7 @@ class QuizScreen(TutorScreen):
                 hint = f"Enter or → {then}  ·  s open slide"
         self.set_bar(*bar)
         self.refresh_bindings()
-        self.query_one("#quiz-card", Static).update(plain(card, app.ascii))
+        self.query_one("#quiz-card", Static).update(card)
         self.query_one("#quiz-hint", Static).update(app.plain_text(hint))
 
     # -- keys ---------------------------------------------------------------
