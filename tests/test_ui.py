@@ -11,13 +11,21 @@ from ui_helpers import screen_text
 
 from tutor.content import load_library
 from tutor.options import AppOptions
-from tutor.ui.app import make_app
+from tutor.progress import ProgressStore
+from tutor.ui.app import TutorApp, make_app
 from tutor.ui.screens.deck import DeckScreen
 from tutor.ui.screens.library import LibraryScreen
 from tutor.ui.screens.quiz import Phase, QuizScreen
 
 SIZE = (80, 24)
 Options = Callable[..., AppOptions]
+
+
+def saved(app: TutorApp) -> ProgressStore:
+    """The progress an app left on disk, read back as a new session would."""
+    store, notice = ProgressStore.open(app.options.state_dir, app.options.participant)
+    assert notice is None
+    return store
 
 
 @pytest.mark.parametrize("deck_id", [d.id for d in load_library(REAL_CONTENT).decks])
@@ -121,7 +129,7 @@ async def test_quiz_by_keys_with_feedback_slide_and_score(good_content: Path,
         await pilot.press("l")
         assert isinstance(app.screen, LibraryScreen)
 
-    attempts = app.store.attempts("alpha")
+    attempts = saved(app).attempts("alpha")
     assert [a.right for a in attempts] == [1]  # the retake left before answering: no attempt
     assert [a.correct for a in attempts[0].answers] == [False, True]
 
@@ -166,14 +174,33 @@ async def test_too_small_terminal_says_so_and_recovers(good_content: Path,
                                                        options_for: Options) -> None:
     app = make_app(options_for(good_content, deck="alpha"))
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")  # a dialog is open when the terminal shrinks
         await pilot.resize_terminal(40, 10)
         await pilot.pause()
         text = screen_text(app)
-        assert "needs at least 60x16" in text and "Alpha slide 1" not in text
+        assert "needs at least 78x16" in text and "Alpha slide 1" not in text
+        await pilot.press("right", "enter", "l")  # keys do nothing on what cannot be seen
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         text = screen_text(app)
         assert "needs at least" not in text and "Alpha slide 1" in text
+        assert isinstance(app.screen, DeckScreen) and app.screen.index == 0
+        await pilot.press("right")  # and keys work again
+        assert app.screen.index == 1
+
+
+async def test_nothing_is_answered_behind_the_too_small_notice(good_content: Path,
+                                                               options_for: Options) -> None:
+    app = make_app(options_for(good_content, deck="alpha", quiz=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.resize_terminal(50, 12)
+        await pilot.pause()
+        await pilot.press("2", "a", "enter")
+        assert app.screen.answers == []
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.press("a")
+        assert len(app.screen.answers) == 1
 
 
 async def test_ascii_mode_draws_only_ascii(good_content: Path, options_for: Options) -> None:
@@ -259,7 +286,7 @@ async def test_corrupt_progress_is_announced_and_replaced(good_content: Path,
         await pilot.press("enter")
         assert isinstance(app.screen, DeckScreen)
     assert list(options.state_dir.glob("progress.sqlite3.corrupt-*"))
-    assert app.store.last_slide("beta") == "b1"
+    assert saved(app).last_slide("beta") == "b1"
 
 
 async def test_ctrl_c_quits_and_keeps_what_was_saved(good_content: Path,

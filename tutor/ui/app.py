@@ -6,6 +6,7 @@ import random
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import ModalScreen
 from textual.scrollbar import ScrollBarRender
 
 from tutor.content import Deck, Library, load_library
@@ -44,10 +45,7 @@ class TutorApp(App[None]):
         self.notice = notice
         self.ascii = options.ascii
         self.rng = random.Random(options.seed)
-        if self.ascii:
-            # Textual draws scrollbar ends with block characters; plain spaces instead.
-            ScrollBarRender.VERTICAL_BARS = [" "] * 8
-            ScrollBarRender.HORIZONTAL_BARS = [" "] * 8
+        self._bars = (ScrollBarRender.VERTICAL_BARS, ScrollBarRender.HORIZONTAL_BARS)
 
     # -- start-up and size ---------------------------------------------------
 
@@ -55,6 +53,11 @@ class TutorApp(App[None]):
         from tutor.ui.screens.library import LibraryScreen
 
         self.set_class(self.ascii, "-ascii")
+        if self.ascii:
+            # Textual draws scrollbar ends with block characters (a class-wide
+            # setting, restored when this app ends): plain spaces instead.
+            ScrollBarRender.VERTICAL_BARS = [" "] * 8
+            ScrollBarRender.HORIZONTAL_BARS = [" "] * 8
         self.push_screen(LibraryScreen())
         if self.options.deck:
             deck = self.library.get(self.options.deck)
@@ -66,13 +69,34 @@ class TutorApp(App[None]):
             self.notify(self.notice, title="Saved progress", severity="warning", timeout=10)
         self.check_size()
 
-    def check_size(self) -> None:
+    def on_unmount(self) -> None:
+        ScrollBarRender.VERTICAL_BARS, ScrollBarRender.HORIZONTAL_BARS = self._bars
+        self.store.close()
+
+    @property
+    def too_small(self) -> bool:
         width, height = self.size
-        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        return width < MIN_WIDTH or height < MIN_HEIGHT
+
+    def check_size(self) -> None:
+        """Below the minimum size, show how big the terminal must be instead of
+        the screen, close dialogs, and take no keys but quit until it grows."""
+        too_small = self.too_small
+        was_small = self.has_class("-too-small")
         self.set_class(too_small, "-too-small")
-        if too_small:
-            for notice in self.screen.query(TooSmall):
-                notice.show_size(width, height)
+        self.screen.refresh_bindings()
+        if not too_small:
+            if was_small:
+                self.screen.focus_next()
+            return
+        while isinstance(self.screen, ModalScreen):
+            self.pop_screen()
+        for notice in self.screen.query(TooSmall):
+            notice.show_size(*self.size)
+        self.screen.set_focus(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action == "quit" or not self.too_small
 
     def plain_text(self, text: str) -> str:
         return to_ascii(text) if self.ascii else text
@@ -102,9 +126,9 @@ class TutorApp(App[None]):
 
     def peek_slide(self, deck: Deck, slide_id: str) -> None:
         """Show a slide over the current screen; leaving it returns here."""
-        from tutor.ui.screens.deck import DeckScreen
+        from tutor.ui.screens.deck import PeekScreen
 
-        self.push_screen(DeckScreen(deck, deck.slide_index(slide_id), peek=True))
+        self.push_screen(PeekScreen(deck, deck.slide_index(slide_id)))
 
     def go_library(self) -> None:
         from tutor.ui.screens.library import LibraryScreen
@@ -119,7 +143,6 @@ class TutorApp(App[None]):
             self.push_screen(HelpScreen(self.screen))
 
     async def action_quit(self) -> None:
-        self.store.close()
         self.exit()
 
 

@@ -16,7 +16,7 @@ from tutor.ui.widgets.too_small import TooSmall
 if TYPE_CHECKING:
     from tutor.ui.app import TutorApp
 
-MIN_WIDTH = 60
+MIN_WIDTH = 78  # a 72-column diagram plus the slide's margins and scrollbar
 MIN_HEIGHT = 16
 
 
@@ -31,6 +31,10 @@ class TutorScreen(Screen[None]):
     @property
     def tutor(self) -> TutorApp:
         return tutor_app(self)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No keys act on a screen the learner cannot see (terminal too small)."""
+        return not self.tutor.too_small
 
     def compose(self) -> ComposeResult:
         yield TooSmall(MIN_WIDTH, MIN_HEIGHT)

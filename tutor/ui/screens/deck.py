@@ -43,10 +43,6 @@ class DeckScreen(TutorScreen):
         yield Static("", id="slide-hint", markup=False)
 
     def on_mount(self) -> None:
-        if self.peek:
-            # Footer labels come from bindings: say where "leave" goes.
-            self._bindings.bind("l", "leave", "Back to quiz")
-            self._bindings.bind("escape", "leave", "Back to quiz", show=False)
         self.show(self.index)
         self.query_one("#slide-scroll").focus()
 
@@ -105,3 +101,15 @@ class DeckScreen(TutorScreen):
             self.dismiss()
         else:
             self.tutor.go_library()
+
+
+class PeekScreen(DeckScreen):
+    """A deck's slides opened from the quiz; leaving returns to the question."""
+
+    BINDINGS = [
+        Binding("l", "leave", "Back to quiz"),
+        Binding("escape", "leave", "Back to quiz", show=False),
+    ]
+
+    def __init__(self, deck: Deck, index: int = 0) -> None:
+        super().__init__(deck, index, peek=True)

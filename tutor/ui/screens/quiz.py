@@ -146,6 +146,8 @@ class QuizScreen(TutorScreen):
     }
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not super().check_action(action, parameters):
+            return False
         if action in {"key", "move", "confirm", "next", "slide", "retake", "library"}:
             return action in self._ACTIONS_BY_PHASE[self.phase]
         return True
