@@ -316,3 +316,17 @@ async def test_every_missed_question_of_a_five_question_round_opens(
         peek = app.screen
         assert isinstance(peek, DeckScreen)
         assert peek.deck.slides[peek.index].id == quiz_screen.round[4].question.slide
+
+
+async def test_a_broken_deck_is_named_in_the_library(good_content: Path,
+                                                     options_for: Options) -> None:
+    (good_content / "alpha" / "slides" / "020-s2.md").write_text("no front matter\n")
+    app = make_app(options_for(good_content))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Not loaded, with problems: alpha" in text and "1 deck" in text
+    from tutor.ui.app import StartupError
+
+    with pytest.raises(StartupError, match=r"deck 'alpha' has problems:\n.*020-s2.md:1:"):
+        make_app(options_for(good_content, deck="alpha"))

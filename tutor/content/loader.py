@@ -41,6 +41,17 @@ class Library:
     decks: tuple[Deck, ...]
     problems: tuple[Problem, ...]
     """Problems of decks that could not be loaded (they are left out)."""
+    root: Path = Path()
+
+    def broken(self) -> set[str]:
+        """Ids (folder names) of the decks that have problems."""
+        names = set()
+        for problem in self.problems:
+            try:
+                names.add(problem.path.relative_to(self.root).parts[0])
+            except (ValueError, IndexError):  # the root itself, or a single deck
+                names.add(self.root.name)
+        return names
 
     def get(self, deck_id: str) -> Deck:
         for deck in self.decks:
@@ -345,7 +356,7 @@ def load_library(root: Path) -> Library:
     """Every deck under `root` that loads; the problems of those that don't."""
     root = Path(root)
     if not root.is_dir():
-        return Library((), (Problem(root, 1, "folder does not exist"),))
+        return Library((), (Problem(root, 1, "folder does not exist"),), root)
     decks: list[Deck] = []
     problems: list[Problem] = []
     folders = deck_folders(root)
@@ -371,4 +382,4 @@ def load_library(root: Path) -> Library:
             problems.extend(Problem(path, line, f"prerequisite '{p}' is not a deck beside it")
                             for p in missing)
     decks.sort(key=lambda d: (d.order, d.title))
-    return Library(tuple(decks), tuple(problems))
+    return Library(tuple(decks), tuple(problems), root)

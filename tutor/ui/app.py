@@ -46,6 +46,8 @@ class TutorApp(App[None]):
         self.ascii = options.ascii
         self.rng = random.Random(options.seed)
         self._bars = (ScrollBarRender.VERTICAL_BARS, ScrollBarRender.HORIZONTAL_BARS)
+        self.last_deck: str | None = None
+        """Id of the deck opened last in this session (the library highlights it)."""
 
     # -- start-up and size ---------------------------------------------------
 
@@ -116,12 +118,14 @@ class TutorApp(App[None]):
         from tutor.ui.screens.deck import DeckScreen
 
         self.go_library()
+        self.last_deck = deck.id
         self.push_screen(DeckScreen(deck, index))
 
     def open_quiz(self, deck: Deck) -> None:
         from tutor.ui.screens.quiz import QuizScreen
 
         self.go_library()
+        self.last_deck = deck.id
         self.push_screen(QuizScreen(deck))
 
     def peek_slide(self, deck: Deck, slide_id: str) -> None:
@@ -170,6 +174,9 @@ def make_app(options: AppOptions) -> TutorApp:
         try:
             deck = library.get(options.deck)
         except KeyError:
+            if options.deck in library.broken():
+                problems = "\n".join(str(p) for p in library.problems)
+                raise StartupError(f"deck '{options.deck}' has problems:\n{problems}") from None
             names = ", ".join(d.id for d in library.decks)
             raise StartupError(f"no deck named '{options.deck}' (decks: {names})") from None
         resolve_slide(deck, options.slide)

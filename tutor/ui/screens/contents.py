@@ -18,6 +18,7 @@ class ContentsScreen(ModalScreen[int | None]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("t", "close", "Close", show=False),
+        Binding("q", "app.quit", "Quit", show=False),
     ]
 
     def __init__(self, deck: Deck, current: int, seen: set[str]) -> None:
@@ -42,7 +43,7 @@ class ContentsScreen(ModalScreen[int | None]):
                 options.append(Option(plain(f"  {mark} {index + 1:>2}. {slide.title}"),
                                       id=str(index)))
         with Vertical(id="contents"):
-            yield Static(plain(f"{self.deck.title}: contents   (Enter jumps · Esc closes)"),
+            yield Static(plain("Contents   (Enter jumps · Esc closes)"),
                          classes="dialog-title", markup=False)
             yield OptionList(*options, id="contents-list")
         self._highlight = highlight

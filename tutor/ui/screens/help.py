@@ -15,7 +15,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("question_mark", "close", "Close", show=False),
-        Binding("q", "close", "Close", show=False),
+        Binding("q", "app.quit", "Quit", show=False),
     ]
 
     def __init__(self, below: Screen[object]) -> None:
@@ -25,7 +25,13 @@ class HelpScreen(ModalScreen[None]):
     def key_lines(self) -> list[str]:
         """'keys  what they do', merging keys that do the same thing."""
         merged: dict[str, list[str]] = {}
-        bindings = list(getattr(self.below, "BINDINGS", [])) + list(self.app.BINDINGS)
+        # A subclass's binding replaces its base class's for the same key.
+        bindings: list[Binding] = []
+        for cls in type(self.below).__mro__:
+            for binding in cls.__dict__.get("BINDINGS", []):
+                if isinstance(binding, Binding) and all(b.key != binding.key for b in bindings):
+                    bindings.append(binding)
+        bindings += [b for b in self.app.BINDINGS if isinstance(b, Binding)]
         extra = getattr(self.below, "EXTRA_KEYS", [])
         for binding in bindings:
             if not isinstance(binding, Binding) or not binding.description:

@@ -33,12 +33,18 @@ class LibraryScreen(TutorScreen):
         return self.tutor.library.decks
 
     def on_mount(self) -> None:
-        self.set_bar("dltutor  ·  library", f"{len(self.decks)} decks")
+        count = len(self.decks)
+        self.set_bar("dltutor  ·  library", f"{count} deck{'s' if count != 1 else ''}")
         self.query_one("#library-hint", Static).update(self.tutor.plain_text(
             "↑ ↓ choose · Enter open · c continue · x quiz · ? keys · q quit"))
+        notices = [self.tutor.notice] if self.tutor.notice else []
+        broken = self.tutor.library.broken()
+        if broken:
+            notices.append(f"Not loaded, with problems: {', '.join(sorted(broken))}. "
+                           "Run 'dltutor check' to see them.")
         notice = self.query_one("#notice", Static)
-        notice.update(self.tutor.plain_text(self.tutor.notice or ""))
-        notice.display = bool(self.tutor.notice)
+        notice.update(self.tutor.plain_text("\n".join(notices)))
+        notice.display = bool(notices)
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -64,13 +70,15 @@ class LibraryScreen(TutorScreen):
         if resume:
             deck, index = resume
             banner.update(self.tutor.plain_text(
-                f"Welcome back. Press c to continue \u201c{deck.title}\u201d at slide "
+                f"Press c to continue \u201c{deck.title}\u201d at slide "
                 f"{index + 1} of {len(deck.slides)}: {deck.slides[index].title}"))
             banner.display = True
             if keep is None:
                 keep = options.get_option_index(deck.id)
         else:
             banner.display = False
+        if self.tutor.last_deck is not None:  # back from a deck or quiz: stay on it
+            keep = options.get_option_index(self.tutor.last_deck)
         options.highlighted = keep if keep is not None else 0
         options.focus()
 
