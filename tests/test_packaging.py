@@ -45,3 +45,10 @@ def test_content_quiz_and_progress_do_not_import_textual_or_numba() -> None:
 def test_engine_package_does_not_import_textual() -> None:
     loaded = _modules_after_import("tutor.nn", "tutor.nn.datasets")
     assert "textual" not in loaded and "numba" not in loaded
+
+
+def test_the_first_screen_imports_no_numerics() -> None:
+    """Start-up cost on a shared server: the library must not pull in numpy or numba."""
+    loaded = _modules_after_import("tutor.cli", "tutor.ui.app", "tutor.ui.screens.library",
+                                   "tutor.ui.screens.deck", "tutor.ui.screens.quiz")
+    assert not {"numpy", "numba", "scipy"} & loaded

@@ -109,7 +109,7 @@ def test_a_foreign_sqlite_file_is_set_aside(tmp_path: Path) -> None:
 
 def test_a_newer_schema_is_set_aside_not_misread(tmp_path: Path) -> None:
     store, _ = ProgressStore.open(tmp_path, "ana")
-    store._db.execute("UPDATE meta SET value='99' WHERE key='schema'")  # noqa: SLF001
+    store._db.execute("UPDATE meta SET value='99' WHERE key='schema'")
     store.close()
     _, notice = ProgressStore.open(tmp_path, "ana")
     assert notice is not None

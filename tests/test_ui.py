@@ -330,3 +330,20 @@ async def test_a_broken_deck_is_named_in_the_library(good_content: Path,
 
     with pytest.raises(StartupError, match=r"deck 'alpha' has problems:\n.*020-s2.md:1:"):
         make_app(options_for(good_content, deck="alpha"))
+
+
+async def test_a_failed_save_is_reported_not_fatal(good_content: Path, options_for: Options,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    app = make_app(options_for(good_content, deck="alpha"))
+
+    def locked(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    async with app.run_test(size=SIZE) as pilot:
+        monkeypatch.setattr(app.store, "visit", locked)
+        await pilot.press("right")
+        await pilot.pause()
+        assert app.screen.index == 1 and app.is_running
+        assert any("could not be saved" in n.message for n in app._notifications)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import sqlite3
+from collections.abc import Callable
 
 from textual.app import App
 from textual.binding import Binding
@@ -99,6 +101,15 @@ class TutorApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action == "quit" or not self.too_small
+
+    def save(self, write: Callable[[], object]) -> None:
+        """Run one write to saved progress; if it fails (a lock held too long by
+        another session, a full disk), say so and carry on rather than crash."""
+        try:
+            write()
+        except sqlite3.Error as exc:
+            self.notify(f"Progress could not be saved: {exc}", title="Saved progress",
+                        severity="error", timeout=8)
 
     def plain_text(self, text: str) -> str:
         return to_ascii(text) if self.ascii else text

@@ -57,7 +57,7 @@ class DeckScreen(TutorScreen):
         self.query_one("#slide-body", Static).update(slide_body(slide, app.ascii))
         self.query_one("#slide-hint", Static).update(app.plain_text(self.hint()))
         self.query_one("#slide-scroll", Scroller).scroll_home(animate=False)
-        app.store.visit(self.deck.id, slide.id, resume=not self.peek)
+        app.save(lambda: app.store.visit(self.deck.id, slide.id, resume=not self.peek))
 
     def hint(self) -> str:
         last = self.index == len(self.deck.slides) - 1

@@ -78,18 +78,21 @@ class QuizScreen(TutorScreen):
     def give(self, shown: int) -> None:
         given = quiz.answer(self.current, shown)
         self.answers.append(given)
-        store = self.tutor.store
-        # Saved at once: Ctrl-C or a dropped connection must not lose it.
-        if self.attempt is None:
-            self.attempt = store.start_attempt(self.deck.id, [i.question.id for i in self.round])
-        store.record_answer(self.attempt, given.question_id, given.choice, given.correct)
+        self.tutor.save(lambda: self._store_answer(given))
         self.phase = Phase.FEEDBACK
-        if len(self.answers) == len(self.round):
-            store.finish_attempt(self.attempt)
         self.redraw()
         # The verdict and explanation matter now; on a short terminal they are
         # below the choices, so bring them into view.
         self.query_one("#quiz-scroll", Scroller).scroll_end(animate=False)
+
+    def _store_answer(self, given: quiz.Answer) -> None:
+        """Saved at once: Ctrl-C or a dropped connection must not lose it."""
+        store = self.tutor.store
+        if self.attempt is None:
+            self.attempt = store.start_attempt(self.deck.id, [i.question.id for i in self.round])
+        store.record_answer(self.attempt, given.question_id, given.choice, given.correct)
+        if len(self.answers) == len(self.round):
+            store.finish_attempt(self.attempt)
 
     def advance(self) -> None:
         if self.position + 1 < len(self.round):
