@@ -23,7 +23,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -88,7 +88,9 @@ def _attention() -> list[Specimen]:
     per_position = np.array([[0, 0, 1, 2], [3, 3, 2, 1]])  # (N, T): the previous token
     specimens: list[Specimen] = []
     for positions in ("sinusoidal", "learned"):
-        for target, labels in (("per_position", per_position), ("last", per_position[:, -1])):
+        targets: tuple[tuple[Literal["per_position", "last"], np.ndarray], ...] = (
+            ("per_position", per_position), ("last", per_position[:, -1]))
+        for target, labels in targets:
             config = TinyAttentionConfig(vocab_size=4, max_len=4, d_model=4, n_classes=4,
                                          positions=positions, target=target)
             specimens.append((TinyAttention(config), tokens, labels))
