@@ -114,15 +114,23 @@ def to_ascii(text: str) -> str:
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
+def _drawing(line: str) -> bool:
+    """Does the line draw (box lines, blocks, braille), so its columns matter?"""
+    return any(0x2500 <= ord(ch) <= 0x25FF or 0x2800 <= ord(ch) <= 0x28FF for ch in line)
+
+
 def markdown_to_ascii(markdown: str) -> str:
-    """Prose spelled out readably, fenced blocks kept aligned."""
+    """Prose and formulas spelled out readably; drawings in fenced blocks kept
+    aligned character for character."""
     out, fenced = [], False
     for line in markdown.split("\n"):
         if _FENCE.match(line):
             fenced = not fenced
             out.append(line)
+        elif fenced and _drawing(line):
+            out.append(to_ascii_glyphs(line))
         else:
-            out.append(to_ascii_glyphs(line) if fenced else to_ascii(line))
+            out.append(to_ascii(line))
     return "\n".join(out)
 
 
