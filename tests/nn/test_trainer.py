@@ -150,20 +150,6 @@ def test_trains_in_a_background_thread_and_learns(make_trainer):
     assert snap.wall_time > 0 and snap.steps_per_second > 0
 
 
-def test_main_thread_keeps_running_while_training(make_trainer):
-    """The UI thread must not starve: BLAS in the fake step releases the GIL."""
-    trainer = make_trainer(FakeConfig(ballast=200), batch_size=16, steps_per_chunk=10)
-    trainer.start()
-    wait_until(lambda: trainer.snapshot().step > 0)
-    start_step = trainer.snapshot().step
-    iterations = 0
-    deadline = time.perf_counter() + 0.3
-    while time.perf_counter() < deadline:
-        iterations += 1
-    assert iterations > 1000
-    assert trainer.snapshot().step > start_step
-
-
 def test_pause_freezes_and_resume_continues(make_trainer):
     trainer = make_trainer()
     trainer.start()
@@ -342,13 +328,17 @@ def test_snapshot_does_not_wait_for_a_slow_chunk(make_trainer):
 
 def test_throttle_limits_the_share_of_a_core(make_trainer):
     def steps_per_second(share: float) -> float:
+        """Steps over elapsed time as seen from outside, not the trainer's own clock."""
         trainer = make_trainer(FakeConfig(ballast=120), steps_per_chunk=5, cpu_share=share)
+        started = time.perf_counter()
         trainer.start()
         time.sleep(0.4)
         trainer.pause()
-        rate = trainer.snapshot().step / trainer.snapshot().wall_time
+        elapsed = time.perf_counter() - started
+        steps = trainer.snapshot().step
         trainer.stop()
-        return rate
+        assert steps > 0
+        return steps / elapsed
 
     full = steps_per_second(1.0)
     quarter = steps_per_second(0.25)
