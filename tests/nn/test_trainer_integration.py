@@ -19,6 +19,13 @@ SCHEDSTAT = Path("/proc/thread-self/schedstat")
 HANG_GUARD_S = 120  # only against a hang: a cold numba cache compiles inside the thread
 
 
+def settle(trainer: Trainer) -> None:
+    """Wait until the trainer stops running by itself (done, diverged, error)."""
+    deadline = time.perf_counter() + HANG_GUARD_S
+    while trainer.snapshot().state == "running" and time.perf_counter() < deadline:
+        time.sleep(0.005)
+
+
 def _busy_loop_blocked_share(seconds: float) -> tuple[float, int]:
     """Run a pure-Python loop in this thread for `seconds`; return the share of
     that time the thread was blocked, and the loop iterations done.
@@ -101,9 +108,7 @@ def test_too_large_lr_diverges_without_raising(seed):
                       max_steps=5000)
     try:
         trainer.start()
-        deadline = time.perf_counter() + HANG_GUARD_S
-        while trainer.snapshot().state == "running" and time.perf_counter() < deadline:
-            time.sleep(0.005)
+        settle(trainer)
         snap = trainer.snapshot()
         assert snap.state == "diverged" and snap.error is None
         assert snap.step < 5000
@@ -130,9 +135,7 @@ def test_real_mlp_learns_moons_with_live_settings():
         trainer.set_lr(0.02)
         trainer.set_dropout(0.0)
         trainer.set_batch_size(64)
-        deadline = time.perf_counter() + HANG_GUARD_S
-        while trainer.snapshot().state == "running" and time.perf_counter() < deadline:
-            time.sleep(0.01)
+        settle(trainer)
         snap = trainer.snapshot()
         assert snap.state == "done", snap.error
         assert (snap.lr, snap.dropout, snap.batch_size) == (0.02, 0.0, 64)
@@ -175,9 +178,7 @@ def test_every_model_trains_under_the_trainer(name):
     trainer = Trainer(model, data, batch_size=16, steps_per_chunk=10, max_steps=60)
     try:
         trainer.start()
-        deadline = time.perf_counter() + HANG_GUARD_S
-        while trainer.snapshot().state == "running" and time.perf_counter() < deadline:
-            time.sleep(0.005)
+        settle(trainer)
         snap = trainer.snapshot()
         assert snap.state == "done", snap.error
         assert snap.step == 60 and np.all(np.isfinite(snap.train_loss))
@@ -202,9 +203,7 @@ def test_exploding_classification_loss_counts_as_diverged(seed):
                           steps_per_chunk=50, max_steps=300)
         try:
             trainer.start()
-            deadline = time.perf_counter() + HANG_GUARD_S
-            while trainer.snapshot().state == "running" and time.perf_counter() < deadline:
-                time.sleep(0.005)
+            settle(trainer)
             return trainer.snapshot().state
         finally:
             trainer.stop()
