@@ -10,7 +10,7 @@ import pytest
 from conftest import REAL_CONTENT
 
 from tutor.content import ContentError, load_deck, load_library
-from tutor.content.frontmatter import parse_demo
+from tutor.content.demos import parse_demo
 
 
 def test_real_content_loads_without_problems() -> None:
@@ -67,10 +67,11 @@ def test_minutes_left_counts_down_to_the_last_section() -> None:
     assert 0 < left[-1] <= deck.sections[-1].minutes
 
 
-def test_demo_parameters_are_typed() -> None:
-    demo = parse_demo("lr-race rates=0.01,0.3,3 data=moons steps=200 live=true")
+def test_demo_parameters_are_typed_with_defaults_filled_in() -> None:
+    demo = parse_demo("lr-race rates=0.01,0.3,3")
     assert demo.name == "lr-race"
-    assert demo.params == {"rates": (0.01, 0.3, 3.0), "data": "moons", "steps": 200, "live": True}
+    assert demo.params == {"rates": (0.01, 0.3, 3.0), "data": "moons"}
+    assert parse_demo("simple-vs-deep hidden=16,16").params["hidden"] == (16, 16)
 
 
 # -- broken decks: each mutation of a good deck gives one file:line message ----
@@ -104,7 +105,14 @@ BROKEN = {
     "bad demo parameter": ("slides/040-long.md", "data=moons", "data", "demo:",
                            r"must look like key=value"),
     "unknown demo": ("slides/040-long.md", "demo: lr-race", "demo: lr-rase", "demo:",
-                     r"unknown demo 'lr-rase'"),
+                     r"unknown demo 'lr-rase' \(did you mean 'lr-race'"),
+    "misspelt demo parameter": ("slides/040-long.md", "data=moons", "dta=moons", "demo:",
+                                r"unknown parameter 'dta' for demo 'lr-race' \(did you mean "
+                                r"'data'"),
+    "demo parameter out of range": ("slides/040-long.md", "rates=0.01,0.3,3", "rates=0.01,0.3,30",
+                                    "demo:", r"rates=0.01,0.3,30: 30 is out of range 1e-05 to 10"),
+    "demo parameter of the wrong type": ("slides/040-long.md", "data=moons", "data=3", "demo:",
+                                         r"data=3: expected one of circles, moons"),
     "answer out of range": ("quiz.toml", "answer = 3", "answer = 5", "answer = 5",
                             r"answer 5 is out of range.*1 to 4"),
     "link to missing slide": ("quiz.toml", 'slide = "a-long"', 'slide = "a-gone"',

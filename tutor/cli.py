@@ -25,6 +25,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="whose progress this is (default: your user name)")
     parser.add_argument("--ascii", action="store_true",
                         help="draw with plain ASCII only (no Unicode box or block characters)")
+    parser.add_argument("--screenshot-dir", metavar="DIR",
+                        help="where F2 saves screenshots (SVG; default: the current folder)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -97,6 +99,7 @@ def _run_app(args: argparse.Namespace, deck: str | None, quiz: bool) -> int:
         content_dir=_content_dir(args.content), state_dir=state_dir,
         participant=args.participant, deck=deck, slide=getattr(args, "slide", None),
         quiz=quiz, ascii=args.ascii,
+        screenshot_dir=Path(args.screenshot_dir).expanduser() if args.screenshot_dir else None,
     )
     from tutor.ui.app import StartupError, make_app
 

@@ -24,3 +24,5 @@ class AppOptions:
     """Draw with plain ASCII characters only."""
     seed: int | None = None
     """Seed of quiz draws (tests fix it; None draws afresh each round)."""
+    screenshot_dir: Path | None = None
+    """Where F2 saves screenshots (None: the current directory)."""

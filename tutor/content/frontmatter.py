@@ -10,11 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tutor.content.model import Demo
-
 FENCE = "---"
 _KEY_LINE = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_-]*)\s*:\s*(?P<value>.*?)\s*$")
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 class FrontMatterError(ValueError):
@@ -60,34 +57,3 @@ def split(text: str) -> Parsed:
     blank = next((i for i, line in enumerate(rest) if line.strip()), len(rest))
     body = "\n".join(rest[blank:]).rstrip("\n")
     return Parsed(fields, where, body, closing + 2 + blank)
-
-
-def _value(raw: str) -> str | int | float | bool | tuple[float, ...]:
-    low = raw.lower()
-    if low in ("true", "yes", "on"):
-        return True
-    if low in ("false", "no", "off"):
-        return False
-    if _NUMBER.match(raw):
-        return int(raw) if re.fullmatch(r"[+-]?\d+", raw) else float(raw)
-    parts = raw.split(",")
-    if len(parts) > 1 and all(_NUMBER.match(p.strip()) for p in parts):
-        return tuple(float(p) for p in parts)
-    return raw
-
-
-def parse_demo(spec: str) -> Demo:
-    """`lr-race rates=0.01,0.3,3 data=moons` -> Demo('lr-race', {...})."""
-    words = spec.split()
-    if not words:
-        raise ValueError("demo needs a name")
-    name, *options = words
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
-        raise ValueError(f"demo name {name!r} must be lowercase letters, digits and hyphens")
-    params: dict[str, str | int | float | bool | tuple[float, ...]] = {}
-    for option in options:
-        key, eq, raw = option.partition("=")
-        if not eq or not key or not raw:
-            raise ValueError(f"demo parameter {option!r} must look like key=value")
-        params[key] = _value(raw)
-    return Demo(name, params)

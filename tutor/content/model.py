@@ -5,13 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+ParamValue = str | int | float | bool | tuple[int, ...] | tuple[float, ...]
+"""A typed demo parameter (see `tutor.content.demos`)."""
+
 
 @dataclass(frozen=True)
 class Demo:
-    """A live widget a slide asks for, e.g. `demo: lr-race rates=0.01,0.3,3`."""
+    """A live widget a slide asks for, e.g. `demo: lr-race rates=0.01,0.3,3`.
+
+    Built by `tutor.content.demos.parse_demo`: `params` holds every parameter
+    of the demo's spec, typed, with defaults for those the slide leaves out.
+    """
 
     name: str
-    params: dict[str, str | int | float | bool | tuple[float, ...]] = field(default_factory=dict)
+    params: dict[str, ParamValue] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

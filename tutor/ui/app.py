@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
@@ -20,7 +21,7 @@ from tutor.viz.ascii import to_ascii
 
 # How keys are named in the footer and the help; arrows only without --ascii.
 _KEY_NAMES = {"pageup": "PgUp", "pagedown": "PgDn", "escape": "Esc", "enter": "Enter",
-              "home": "Home", "end": "End", "question_mark": "?"}
+              "home": "Home", "end": "End", "question_mark": "?", "f2": "F2"}
 _ASCII_ARROWS = {"left": "<-", "right": "->", "up": "Up", "down": "Down"}
 
 
@@ -36,6 +37,7 @@ class TutorApp(App[None]):
         Binding("q", "quit", "Quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
         Binding("question_mark", "help", "Keys"),
+        Binding("f2", "screenshot", "Screenshot", show=False),
     ]
 
     def __init__(self, options: AppOptions, library: Library, store: ProgressStore,
@@ -156,6 +158,16 @@ class TutorApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_screenshot(self) -> None:
+        """Save what the terminal shows as an SVG file and say where."""
+        folder = self.options.screenshot_dir or Path.cwd()
+        try:
+            path = self.save_screenshot(path=str(folder))
+        except OSError as exc:
+            self.notify(f"Screenshot not saved: {exc}", title="Screenshot", severity="error")
+            return
+        self.notify(path, title="Screenshot saved", timeout=6)
 
     async def action_quit(self) -> None:
         self.exit()

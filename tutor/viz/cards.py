@@ -12,7 +12,7 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
-from tutor.content.demos import DEMOS
+from tutor.content.demos import demo_title
 from tutor.content.model import Deck, Slide
 from tutor.quiz import CHOICE_KEYS, Answer, RoundQuestion, Score
 from tutor.viz.ascii import AsciiOnly, markdown_to_ascii, to_ascii
@@ -32,21 +32,22 @@ def _hanging(label: str, text: Text) -> Table:
     return grid
 
 
-def demo_note(slide: Slide) -> Text | None:
+def _demo_note(slide: Slide) -> Text | None:
     """Where a slide's live demo will go, said plainly until it exists."""
     if slide.demo is None:
         return None
-    title = DEMOS.get(slide.demo.name, slide.demo.name)
+    title = demo_title(slide.demo.name)
     return Text(f"▶ Live demo \u201c{title}\u201d: not in this version of dltutor yet.",
                 style="dim italic")
 
 
-def slide_body(slide: Slide, ascii: bool = False) -> RenderableType:
+def slide_body(slide: Slide, ascii: bool = False, demo_note: bool = True) -> RenderableType:
     """A slide's Markdown (code blocks in a theme that survives no-colour),
-    followed by a note on its live demo if it names one."""
+    followed by a note on its live demo if it names one and `demo_note` is
+    set (the app shows the demo itself, or a placeholder saying what it will be)."""
     source = markdown_to_ascii(slide.body) if ascii else slide.body
     parts: list[RenderableType] = [Markdown(source, code_theme="ansi_dark", hyperlinks=False)]
-    note = demo_note(slide)
+    note = _demo_note(slide) if demo_note else None
     if note is not None:
         parts += [Text(), note]
     return plain(Group(*parts), ascii)

@@ -1,10 +1,20 @@
-"""One deck, one slide at a time."""
+"""One deck, one slide at a time, with the slide's live demo beside or under it.
+
+Where the demo goes depends on the terminal: beside the text from
+`SIDE_BY_SIDE` columns, under it when both fit, otherwise one key (`d`)
+away, taking the whole body so it is never cut or scrolled. The demo widget
+is mounted when its slide is shown and removed when the slide is left,
+which stops its trainers.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal
 
+from rich.console import RenderableType
 from textual.binding import Binding
+from textual.containers import Container
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -13,10 +23,21 @@ from tutor.ui.screens.base import TutorScreen
 from tutor.ui.widgets.scroller import Scroller
 from tutor.viz.cards import slide_body, slide_position
 
+if TYPE_CHECKING:
+    from tutor.ui.demos.base import DemoWidget
+
+SIDE_BY_SIDE = 120
+"""Narrowest terminal that shows a slide's text and demo side by side."""
+TEXT_MAX_WIDTH = 104
+"""Widest the text column grows (long lines are hard to read); as in app.tcss."""
+
+Layout = Literal["none", "side", "stack", "toggle"]
+
 
 class DeckScreen(TutorScreen):
     """Slides of `deck`. With `peek`, opened from the quiz: leaving returns there."""
 
+    CSS_PATH = "deck.tcss"
     BINDINGS = [
         Binding("right", "next", "Next"),
         Binding("left", "previous", "Back"),
@@ -24,6 +45,7 @@ class DeckScreen(TutorScreen):
         Binding("pageup", "previous", "Back", show=False),
         Binding("home", "first", "First slide", show=False),
         Binding("end", "last", "Last slide", show=False),
+        Binding("d", "toggle_demo", "Demo / text"),
         Binding("t", "contents", "Contents"),
         Binding("l", "leave", "Library"),
         Binding("escape", "leave", "Library", show=False),
@@ -35,16 +57,33 @@ class DeckScreen(TutorScreen):
         self.deck = deck
         self.index = max(0, min(index, len(deck.slides) - 1))
         self.peek = peek
+        self.layout_mode: Layout = "none"
+        self.demo_shown = False
+        """In the "toggle" layout: the demo, not the text, fills the body."""
+        self._slide_text: RenderableType = ""
+        self._demo: DemoWidget | None = None
 
     def compose_body(self) -> Iterable[Widget]:
         yield Static("", id="slide-title", markup=False)
-        with Scroller(id="slide-scroll"):
-            yield Static("", id="slide-body")
+        with Container(id="slide-main"):
+            with Scroller(id="slide-scroll"):
+                yield Static("", id="slide-body")
+            yield Container(id="demo-pane")
         yield Static("", id="slide-hint", markup=False)
 
     def on_mount(self) -> None:
         self.show(self.index)
-        self.query_one("#slide-scroll").focus()
+
+    @property
+    def demo(self) -> DemoWidget | None:
+        """The live demo of the slide shown, if it has one."""
+        return self._demo
+
+    @property
+    def demo_on_screen(self) -> bool:
+        """The demo is drawn now (not one key away), so its keys act."""
+        return self.layout_mode in ("side", "stack") or (
+            self.layout_mode == "toggle" and self.demo_shown)
 
     def show(self, index: int) -> None:
         self.index = index
@@ -54,20 +93,94 @@ class DeckScreen(TutorScreen):
         where = "From the quiz" if self.peek else self.deck.title
         self.set_bar(f"{section}  ·  {where}", slide_position(self.deck, index))
         self.query_one("#slide-title", Static).update(app.plain_text(slide.title))
-        self.query_one("#slide-body", Static).update(slide_body(slide, app.ascii))
-        self.query_one("#slide-hint", Static).update(app.plain_text(self.hint()))
+        self._slide_text = slide_body(slide, app.ascii, demo_note=False)
+        self.query_one("#slide-body", Static).update(self._slide_text)
         self.query_one("#slide-scroll", Scroller).scroll_home(animate=False)
+        self._swap_demo()
         app.save(lambda: app.store.visit(self.deck.id, slide.id, resume=not self.peek))
+
+    def _swap_demo(self) -> None:
+        """Remove the last slide's demo (stopping its trainers) and mount this one's."""
+        from tutor.ui.demos.base import Placeholder
+        from tutor.ui.demos.registry import make_demo
+
+        if self._demo is not None:
+            self._demo.remove()
+            self._demo = None
+        demo = self.deck.slides[self.index].demo
+        self.demo_shown = False
+        if demo is not None:
+            self._demo = make_demo(demo, ascii=self.tutor.ascii)
+            # A demo not built yet is a note at the end of the text, scrolling with it.
+            where = "#slide-scroll" if isinstance(self._demo, Placeholder) else "#demo-pane"
+            self.query_one(where).mount(self._demo)
+        self.place_demo()
+
+    def place_demo(self) -> None:
+        """Place text and demo for the terminal's size (on show and on resize)."""
+        self.layout_mode = self.choose_layout()
+        main = self.query_one("#slide-main")
+        for mode in ("side", "stack", "toggle"):
+            main.set_class(self.layout_mode == mode, f"-{mode}")
+        self.set_class(self.layout_mode == "side", "-side")
+        main.set_class(self.layout_mode == "toggle" and self.demo_shown, "-demo-shown")
+        self.query_one("#slide-hint", Static).update(self.tutor.plain_text(self.hint()))
+        self.refresh_bindings()
+        if self.demo_on_screen:
+            self._demo.focus()  # type: ignore[union-attr]
+        else:
+            self.query_one("#slide-scroll").focus()
+
+    def choose_layout(self) -> Layout:
+        if self._demo is None or not self._demo.can_focus:
+            return "none"
+        width, height = self.app.size
+        if width >= SIDE_BY_SIDE:
+            return "side"
+        # Rows left for the slide once the bars, title, hint and paddings are drawn.
+        title_rows = 2
+        rows = height - 2 - title_rows - 1 - 1
+        text_width = min(width, TEXT_MAX_WIDTH) - 4 - 1
+        console = self.app.console
+        options = console.options.update_width(max(text_width, 10))
+        text_rows = len(console.render_lines(self._slide_text, options, pad=False))
+        return "stack" if text_rows + type(self._demo).HEIGHT <= rows else "toggle"
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        if self.is_mounted and self.query("#slide-main"):
+            self.place_demo()
+
+    def scroll_text(self, rows: int) -> None:
+        """Scroll the slide's text (Up/Down when its demo has the keys)."""
+        scroller = self.query_one("#slide-scroll", Scroller)
+        if scroller.display:
+            scroller.scroll_relative(y=rows, animate=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_demo" and self.layout_mode != "toggle":
+            return False
+        return super().check_action(action, parameters)
+
+    def action_toggle_demo(self) -> None:
+        self.demo_shown = not self.demo_shown
+        self.place_demo()
 
     def hint(self) -> str:
         last = self.index == len(self.deck.slides) - 1
+        if self.layout_mode == "toggle":
+            lead = "d: back to the text · " if self.demo_shown else "d: live demo · "
+        else:
+            lead = ""
         if self.peek:
-            return "Esc or l: back to the question"
+            return lead + "Esc or l: back to the question"
         if last and self.deck.questions:
-            return "→ start the quiz"
+            return lead + "→ start the quiz"
         if last:
-            return "End of the deck. l: back to the library"
-        return "← → move · ↑ ↓ scroll · t contents · ? keys"
+            return lead + "End of the deck. l: back to the library"
+        if self.layout_mode in ("side", "stack"):
+            return "← → move · Tab text/demo · t contents · ? keys"
+        return lead + "← → move · ↑ ↓ scroll · t contents · ? keys"
 
     def action_next(self) -> None:
         if self.index < len(self.deck.slides) - 1:

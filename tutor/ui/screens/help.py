@@ -11,6 +11,17 @@ from textual.widgets import Static
 from tutor.ui.screens.base import tutor_app
 
 
+def class_bindings(cls: type) -> list[Binding]:
+    """The bindings of `cls` and its bases; a subclass's replaces its base's
+    for the same key."""
+    bindings: list[Binding] = []
+    for klass in cls.__mro__:
+        for binding in klass.__dict__.get("BINDINGS", []):
+            if isinstance(binding, Binding) and all(b.key != binding.key for b in bindings):
+                bindings.append(binding)
+    return bindings
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
@@ -25,17 +36,19 @@ class HelpScreen(ModalScreen[None]):
     def key_lines(self) -> list[str]:
         """'keys  what they do', merging keys that do the same thing."""
         merged: dict[str, list[str]] = {}
-        # A subclass's binding replaces its base class's for the same key.
-        bindings: list[Binding] = []
-        for cls in type(self.below).__mro__:
-            for binding in cls.__dict__.get("BINDINGS", []):
-                if isinstance(binding, Binding) and all(b.key != binding.key for b in bindings):
-                    bindings.append(binding)
+        # The live demo's keys first (it has them while it has the focus).
+        demo = getattr(self.below, "demo", None)
+        shown = demo is not None and getattr(self.below, "demo_on_screen", False)
+        bindings = class_bindings(type(demo)) if shown else []
+        bindings += [b for b in class_bindings(type(self.below))
+                     if all(b.key != d.key for d in bindings)]
         bindings += [b for b in self.app.BINDINGS if isinstance(b, Binding)]
         extra = getattr(self.below, "EXTRA_KEYS", [])
         for binding in bindings:
             if not isinstance(binding, Binding) or not binding.description:
                 continue
+            if self.below.check_action(binding.action, ()) is False:
+                continue  # e.g. "d" on a slide without a demo
             if binding.key == "ctrl+c":
                 continue
             keys = merged.setdefault(binding.description, [])

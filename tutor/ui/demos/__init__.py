@@ -1,0 +1,1 @@
+"""Live demos: one widget class per demo name (see `registry`)."""
