@@ -33,3 +33,17 @@ def test_256_colours_are_palette_colours() -> None:
     style = Display("braille", "256").series(1)
     assert style.color is not None and style.color.triplet is None  # a palette number
     assert Display("braille", "truecolor").series(1).color.triplet is not None  # type: ignore[union-attr]
+
+
+def test_graphics_import_no_textual() -> None:
+    import json
+    import subprocess
+    import sys
+
+    modules = ["display", "grid", "canvas", "ticks", "linechart", "heatmap", "boundary", "bars",
+               "network", "images"]
+    code = ("import json, sys\n" + "".join(f"import tutor.viz.{m}\n" for m in modules)
+            + "print(json.dumps(sorted(sys.modules)))")
+    loaded = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                       text=True, check=True).stdout)
+    assert "textual" not in loaded and "numba" not in loaded

@@ -9,7 +9,6 @@ line, so an instructor sees all of them at once.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,15 +16,17 @@ from typing import Any
 from tutor.content import frontmatter
 from tutor.content.demos import parse_demo
 from tutor.content.errors import ContentError, Problem
+from tutor.content.guide import read_guide
 from tutor.content.model import Deck, Demo, Question, Section, Slide
+from tutor.content.snippets import read_snippets
 from tutor.content.toml_lines import Block, key_lines
+from tutor.content.toml_lines import read_toml as _read_toml
 
 DECK_FILE = "deck.toml"
 QUIZ_FILE = "quiz.toml"
 SLIDES_DIR = "slides"
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_TOML_AT = re.compile(r"\(at line (\d+), column \d+\)")
 
 DECK_KEYS = {"title", "summary", "minutes", "order", "prerequisites", "quiz_topics", "section"}
 SECTION_KEYS = {"id", "title", "minutes"}
@@ -109,25 +110,6 @@ class _Checker:
             self.add(block.at(key), f"{what} field '{key}' must be a list of non-empty texts")
             return ()
         return tuple(v.strip() for v in value)
-
-
-def _read_toml(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], str] | None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.append(Problem(path, 1, "file is missing"))
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(path, 1, f"cannot read file: {exc}"))
-        return None
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        at = _TOML_AT.search(str(exc))
-        line = int(at[1]) if at else 1
-        message = _TOML_AT.sub("", str(exc)).strip()
-        problems.append(Problem(path, line, f"bad TOML: {message}"))
-        return None
 
 
 def _tables(data: dict[str, Any], name: str, blocks: dict[str, list[Block]],
@@ -309,6 +291,8 @@ def check_deck(folder: Path) -> tuple[Deck | None, list[Problem]]:
     topics: tuple[str, ...] = meta["topics"]
     # Links to a slide whose file has problems of its own are not reported again.
     questions = _read_quiz(folder, topics, slide_ids, problems)
+    problems.extend(read_snippets(folder)[1])  # code/*.py must compile
+    problems.extend(read_guide(folder, slide_ids)[1])  # decision-guide.toml, if any
     deck_path = folder / DECK_FILE
     for topic in topics if questions is not None else ():
         if not any(q.topic == topic for q in questions or ()):

@@ -8,10 +8,16 @@ never look like keys.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tutor.content.errors import Problem
 
 _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
+_TOML_AT = re.compile(r"\(at line (\d+), column \d+\)")
 
 
 @dataclass
@@ -48,3 +54,23 @@ def key_lines(text: str) -> tuple[Block, dict[str, list[Block]]]:
                 if line.count(quotes) % 2 == 1:
                     in_multiline = quotes
     return top, tables
+
+
+def read_toml(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], str] | None:
+    """The parsed file and its text, or None with the reason added to `problems`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(path, 1, "file is missing"))
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(path, 1, f"cannot read file: {exc}"))
+        return None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        at = _TOML_AT.search(str(exc))
+        line = int(at[1]) if at else 1
+        message = _TOML_AT.sub("", str(exc)).strip()
+        problems.append(Problem(path, line, f"bad TOML: {message}"))
+        return None

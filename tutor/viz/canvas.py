@@ -28,6 +28,9 @@ def clip_segments(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray
     hi_x, hi_y = width - 1e-9, height - 1e-9
     finite = np.isfinite(x0) & np.isfinite(y0) & np.isfinite(x1) & np.isfinite(y1)
     x0, y0, x1, y1 = (np.asarray(a, dtype=np.float64)[finite] for a in (x0, y0, x1, y1))
+    if x0.size == 0 or (min(x0.min(), x1.min(), y0.min(), y1.min()) >= 0
+                        and max(x0.max(), x1.max()) <= hi_x and max(y0.max(), y1.max()) <= hi_y):
+        return x0, y0, x1, y1  # the usual case: everything on screen
     dx, dy = x1 - x0, y1 - y0
     t0, t1 = np.zeros_like(x0), np.ones_like(x0)
     keep = np.ones(x0.shape, dtype=bool)

@@ -113,7 +113,7 @@ class Display:
         """Foreground (and background) colour in this display's colour system;
         no colour at all under "none"."""
         if not self.coloured:
-            return Style(bold=bold) if bold else _PLAIN
+            return _BOLD if bold else _PLAIN
         return _style(tuple(rgb), None if bg is None else tuple(bg), bold, self.colour)
 
     def series(self, i: int) -> Style:
@@ -132,7 +132,7 @@ class Display:
 
     @property
     def axis(self) -> Style:
-        return Style(dim=True)
+        return _DIM
 
     @property
     def label(self) -> Style:
@@ -145,14 +145,14 @@ class Display:
 
     @property
     def marker(self) -> Style:
-        return self.rgb((200, 200, 200)) if self.coloured else Style(dim=True)
+        return self.rgb((200, 200, 200)) if self.coloured else _DIM
 
     @property
     def highlight(self) -> Style:
-        return self.rgb((255, 215, 0), bold=True) if self.coloured else Style(bold=True)
+        return self.rgb((255, 215, 0), bold=True) if self.coloured else _BOLD
 
 
-_PLAIN = Style()
+_PLAIN, _DIM, _BOLD = Style(), Style(dim=True), Style(bold=True)
 
 
 @cache

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 from rich.style import Style
@@ -116,8 +117,8 @@ def line_chart(series: Sequence[Series], width: int, height: int, display: Displ
 
     # y axis
     axis, tick = display.glyph("│", "|"), display.glyph("┤", "+")
-    for r in range(rows):
-        grid.text(top + r, left - 1, axis, display.axis)
+    grid.chars[top : top + rows, left - 1] = axis
+    grid.ids[top : top + rows, left - 1] = grid.style_id(display.axis)
     for label, pos in zip(labels, positions, strict=True):
         r = int(float(to_dy(np.array([pos]))[0]) // canvas.sy)
         if 0 <= r < rows:
@@ -198,13 +199,22 @@ def _legend(grid: CellGrid, row: int, series: Sequence[Series], styles: list[Sty
             notes: list[str], display: Display) -> None:
     col = 0
     for i, s in enumerate(series):
-        sample = LineCanvas(3, 1, display)
-        sample.polyline(np.array([0.0, sample.dot_width - 1e-6]), np.full(2, sample.sy / 2 - 0.5),
-                        styles[i], glyph=_glyph(i, display), dash=_dash(i, display))
         if col >= grid.width:
             break
-        sample.render_into(grid, row, col)
+        grid.text(row, col, _sample(_glyph(i, display), _dash(i, display), display.braille),
+                  styles[i])
         col = grid.text(row, col + 4, s.name, display.label)
         if notes[i]:
             col = grid.text(row, col + 1, f"({notes[i]})", display.note)
         col += 2
+
+
+@cache
+def _sample(glyph: str, dash: tuple[int, int] | None, braille: bool) -> str:
+    """Three cells of a series' line as the legend shows it."""
+    canvas = LineCanvas(3, 1, Display("braille" if braille else "blocks", "none"))
+    canvas.polyline(np.array([0.0, canvas.dot_width - 1e-6]), np.full(2, canvas.sy / 2 - 0.5),
+                    Style(), glyph=glyph, dash=dash)
+    grid = CellGrid(3, 1)
+    canvas.render_into(grid, 0, 0)
+    return grid.lines()[0].plain

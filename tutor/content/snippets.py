@@ -1,0 +1,50 @@
+"""Code a deck ships beside its slides, in `code/*.py` (e.g. the same model
+in three frameworks). `check` compiles each file, so a syntax error is
+reported at its file and line; nothing is run or imported here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tutor.content.errors import Problem
+
+SNIPPETS_DIR = "code"
+
+
+@dataclass(frozen=True)
+class Snippet:
+    name: str
+    """File name without `.py`, e.g. "pytorch"."""
+    path: Path
+    source: str
+
+    @property
+    def lines(self) -> int:
+        """Lines that are not blank (what a reader counts as its length)."""
+        return sum(1 for line in self.source.splitlines() if line.strip())
+
+
+def read_snippets(deck_folder: Path) -> tuple[list[Snippet], list[Problem]]:
+    """The deck's snippets in file-name order, and the problems of those that
+    cannot be read or do not compile."""
+    folder = Path(deck_folder) / SNIPPETS_DIR
+    snippets: list[Snippet] = []
+    problems: list[Problem] = []
+    for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(path, 1, f"cannot read file: {exc}"))
+            continue
+        try:
+            compile(source, str(path), "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            problems.append(Problem(path, exc.lineno or 1, f"syntax error: {exc.msg}"))
+            continue
+        except ValueError as exc:  # e.g. a NUL byte
+            problems.append(Problem(path, 1, f"cannot compile: {exc}"))
+            continue
+        snippets.append(Snippet(path.stem, path, source))
+    return snippets, problems
