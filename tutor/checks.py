@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tutor.content.errors import Problem
+from tutor.content.glossary import GLOSSARY_FILE, used_before_defined
 from tutor.content.loader import QUIZ_FILE
 from tutor.content.model import Deck
 from tutor.content.quizstats import QuizBalance, quiz_balance
@@ -72,6 +73,9 @@ def lint_deck(deck: Deck, stats: DeckStats | None = None) -> list[Problem]:
                 f"{BODY_HEIGHT} ({BODY_WIDTH} columns): it would scroll; cut "
                 f"{rows - BODY_HEIGHT} rows"))
     problems += [Problem(folder / QUIZ_FILE, 1, message) for message in stats.quiz.problems()]
+    lines = {term.term: term.line for term in deck.glossary}
+    for term, message in used_before_defined(deck.glossary, deck.slides):
+        problems.append(Problem(folder / GLOSSARY_FILE, lines[term], message))
     return problems
 
 

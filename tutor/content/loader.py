@@ -17,6 +17,7 @@ from typing import Any
 from tutor.content import frontmatter
 from tutor.content.demos import DEMOS
 from tutor.content.errors import ContentError, Problem
+from tutor.content.glossary import read_glossary
 from tutor.content.model import Deck, Demo, Question, Section, Slide
 from tutor.content.toml_lines import Block, key_lines
 
@@ -312,6 +313,7 @@ def check_deck(folder: Path) -> tuple[Deck | None, list[Problem]]:
     topics: tuple[str, ...] = meta["topics"]
     # Links to a slide whose file has problems of its own are not reported again.
     questions = _read_quiz(folder, topics, slide_ids, problems)
+    glossary = read_glossary(folder, slide_ids, problems)
     deck_path = folder / DECK_FILE
     for topic in topics if questions is not None else ():
         if not any(q.topic == topic for q in questions or ()):
@@ -327,6 +329,7 @@ def check_deck(folder: Path) -> tuple[Deck | None, list[Problem]]:
         id=folder.name, title=meta["title"], summary=meta["summary"], minutes=meta["minutes"],
         prerequisites=meta["prerequisites"], sections=meta["sections"], slides=tuple(slides),
         topics=topics, questions=tuple(questions or ()), order=meta["order"], path=folder,
+        glossary=glossary,
     )
     return deck, []
 

@@ -25,6 +25,7 @@ class DeckScreen(TutorScreen):
         Binding("home", "first", "First slide", show=False),
         Binding("end", "last", "Last slide", show=False),
         Binding("t", "contents", "Contents"),
+        Binding("g", "glossary", "Glossary"),
         Binding("l", "leave", "Library"),
         Binding("escape", "leave", "Library", show=False),
     ]
@@ -95,6 +96,15 @@ class DeckScreen(TutorScreen):
                 self.show(index)
 
         self.app.push_screen(ContentsScreen(self.deck, self.index, seen), jump)
+
+    def action_glossary(self) -> None:
+        from tutor.ui.screens.glossary import GlossaryScreen
+
+        self.app.push_screen(GlossaryScreen(self.deck), self._show_chosen)
+
+    def _show_chosen(self, index: int | None) -> None:
+        if index is not None:
+            self.show(index)
 
     def action_leave(self) -> None:
         if self.peek:
