@@ -93,6 +93,7 @@ def format_stats(stats: DeckStats) -> str:
         f"(pane: {BODY_HEIGHT})",
         f"  longest is right     {quiz.longest_right} of {quiz.questions} questions "
         f"({quiz.longest_share:.0%})",
-        f"  pick-the-longest     {quiz.pick_longest:.2f} of {quiz.round_size} expected",
+        f"  pick-the-longest     {quiz.pick_longest:.2f} of {quiz.round_size} expected "
+        f"(pick-the-shortest {quiz.pick_shortest:.2f})",
     ]
     return "\n".join(lines)

@@ -1,14 +1,15 @@
 """Can a quiz be gamed? How often the right answer is the longest choice.
 
-Learners notice when the right answer is the most carefully worded one. A
-round asks one question per topic, drawn at random from that topic, so
-"always pick the longest choice" scores, on average, the sum over topics of
-the chance that it is right on a question drawn from that topic.
+Learners notice when the right answer is the most carefully worded one (and,
+once that is fixed, when it is the tersest). A round asks one question per
+topic, drawn at random from that topic, so "always pick the longest choice"
+scores, on average, the sum over topics of the chance that it is right on a
+question drawn from that topic.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tutor.content.model import Question
@@ -18,13 +19,14 @@ MAX_LONGEST_SHARE = 0.30
 choice as their answer."""
 MAX_PICK_LONGEST = 0.30
 """At most this expected score per question (1.5 of 5) for always picking the
-longest choice."""
+longest choice, and the same for the shortest."""
 
 
-def longest_guess_odds(question: Question) -> float:
-    """Chance that picking the longest choice (a tie broken at random) is right."""
+def guess_odds(question: Question, pick: Callable[[list[int]], int] = max) -> float:
+    """Chance that picking the longest choice (or, with `pick=min`, the
+    shortest; a tie broken at random) is right."""
     lengths = [len(choice) for choice in question.choices]
-    tied = [i for i, length in enumerate(lengths) if length == max(lengths)]
+    tied = [i for i, length in enumerate(lengths) if length == pick(lengths)]
     return 1 / len(tied) if question.answer in tied else 0.0
 
 
@@ -41,6 +43,8 @@ class QuizBalance:
     """Questions whose answer is the uniquely longest choice."""
     pick_longest: float
     """Expected score of a round for a learner who always picks the longest choice."""
+    pick_shortest: float
+    """The same for one who always picks the shortest."""
     round_size: int
     """Questions in a round (one per topic that has questions)."""
 
@@ -56,19 +60,24 @@ class QuizBalance:
                          f"{self.longest_right} of {self.questions} questions "
                          f"({self.longest_share:.0%}; keep it at most {MAX_LONGEST_SHARE:.0%})")
         limit = MAX_PICK_LONGEST * self.round_size
-        if self.pick_longest > limit + 1e-9:
-            found.append(f"always picking the longest choice scores {self.pick_longest:.2f} of "
-                         f"{self.round_size} on average (keep it at most {limit:.2f})")
+        for which, score in (("longest", self.pick_longest), ("shortest", self.pick_shortest)):
+            if score > limit + 1e-9:
+                found.append(f"always picking the {which} choice scores {score:.2f} of "
+                             f"{self.round_size} on average (keep it at most {limit:.2f})")
         return found
 
 
+def _round_score(questions: Sequence[Question], topics: Sequence[str],
+                 pick: Callable[[list[int]], int]) -> float:
+    pools = [[q for q in questions if q.topic == topic] for topic in topics]
+    return sum(sum(guess_odds(q, pick) for q in pool) / len(pool) for pool in pools if pool)
+
+
 def quiz_balance(questions: Sequence[Question], topics: Sequence[str]) -> QuizBalance:
-    expected = 0.0
-    round_size = 0
-    for topic in topics:
-        pool = [q for q in questions if q.topic == topic]
-        if pool:
-            round_size += 1
-            expected += sum(longest_guess_odds(q) for q in pool) / len(pool)
-    return QuizBalance(len(questions), sum(map(answer_is_uniquely_longest, questions)),
-                       expected, round_size)
+    return QuizBalance(
+        questions=len(questions),
+        longest_right=sum(map(answer_is_uniquely_longest, questions)),
+        pick_longest=_round_score(questions, topics, max),
+        pick_shortest=_round_score(questions, topics, min),
+        round_size=sum(any(q.topic == topic for q in questions) for topic in topics),
+    )
