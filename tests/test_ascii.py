@@ -22,7 +22,8 @@ from tutor.viz.cards import slide_body
     ("w₁x₁ + ··· + b", "w1x1 + ... + b"),
     ("∂L/∂ŷ · ∂ŷ/∂h", "dL/dy_hat * dy_hat/dh"),
     ("W′x + b′", "W'x + b'"),
-    ("U·hₜ₋₁", "U*ht-1"),
+    ("U·hₜ₋₁ + W·xₜ", "U*h_(t-1) + W*x_t"),
+    ("softmax(Q·Kᵀ)", "softmax(Q*K^T)"),
 ])
 def test_maths_keeps_its_meaning(text: str, expected: str) -> None:
     assert maths_to_ascii(text) == expected
@@ -63,20 +64,25 @@ _SUBSTITUTIONS = [
     ("−", "-"), ("–", "-"), ("—", "--"), ("…", "..."), ("×", "x"), ("≈", "~"),
     ("≤", "<="), ("≥", ">="), ("η", "eta"), ("σ", "sigma"), ("Σ", "sum"), ("∂", "d"),
     ("ŷ", "y_hat"), ("′", "'"), ("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'),
-    ("ᵀ", "T"), ("₋", "-"), ("●", "@"), ("○", "o"), ("█", "#"), ("░", "."),
+    ("₋", "-"), ("●", "@"), ("○", "o"), ("█", "#"), ("░", "."),
     ("╲", "\\"), ("╱", "/"), ("│", "|"), ("─", "-"), ("┆", "|"),
 ]
-_SUB_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉ᵢⱼₜ", "0123456789ijt")
-_SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-")
+_SUB = str.maketrans("₀₁₂₃₄₅₆₇₈₉₋ᵢⱼₜ", "0123456789-ijt")
+_SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ᵀ", "0123456789+-T")
+
+
+def _index(match: re.Match[str]) -> str:
+    run = match.group().translate(_SUB)
+    return run if run.isdigit() else f"_{run}" if len(run) == 1 else f"_({run})"
 
 
 def _expected_ascii(text: str) -> str:
     text = re.sub(r"√(\w+)", r"sqrt(\1)", text)
-    text = re.sub("[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻]+", lambda m: "^" + m.group().translate(_SUPER), text)
+    text = re.sub("[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ᵀ]+", lambda m: "^" + m.group().translate(_SUPER), text)
+    text = re.sub("[₀₁₂₃₄₅₆₇₈₉₋ᵢⱼₜ]+", _index, text)
     for unicode, ascii in _SUBSTITUTIONS:
         text = text.replace(unicode, ascii)
-    text = re.sub("[┌┐└┘├┤┬┴┼╭╮╰╯]", "+", text)
-    return text.translate(_SUB_DIGITS)
+    return re.sub("[┌┐└┘├┤┬┴┼╭╮╰╯]", "+", text)
 
 
 def _squeeze(lines: list[str]) -> str:

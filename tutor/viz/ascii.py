@@ -45,8 +45,10 @@ _WORDS = {
     "β": "beta", "θ": "theta", "λ": "lambda", "μ": "mu", "ε": "eps", "∞": "inf",
     "∈": "in", "·": "*", "″": "''",
 }
-_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-")
-_SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻]+")
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ᵀ", "0123456789+-T")
+_SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ᵀ]+")
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉₊₋ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼᵤᵥ", "0123456789+-aeoxhklmnpstijuv")
+_SUBSCRIPT_RUN = re.compile("[₀-₉₊₋ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼᵤᵥ]+")
 _HAT = "\u0302"  # combining circumflex, as in ŷ
 _HORIZONTAL = set("─━═-")
 _ROOT = re.compile(r"√(\w+)")
@@ -100,6 +102,15 @@ def to_ascii_glyphs(text: str) -> str:
     return "".join(out)
 
 
+def _subscript(match: re.Match[str]) -> str:
+    """w₁ -> w1 as usual, but an index that is a letter keeps its mark:
+    zᵢ -> z_i, hₜ₋₁ -> h_(t-1)."""
+    run = match.group().translate(_SUBSCRIPTS)
+    if run.isdigit():
+        return run
+    return f"_{run}" if len(run) == 1 else f"_({run})"
+
+
 def maths_to_ascii(text: str) -> str:
     """`text` in readable ASCII with its maths intact; symbols may grow."""
     if text.isascii():
@@ -107,6 +118,7 @@ def maths_to_ascii(text: str) -> str:
     text = text.replace("···", "...")
     text = _ROOT.sub(r"sqrt(\1)", text)
     text = _SUPERSCRIPT_RUN.sub(lambda m: "^" + m.group().translate(_SUPERSCRIPTS), text)
+    text = _SUBSCRIPT_RUN.sub(_subscript, text)
     text = unicodedata.normalize("NFD", text).replace(_HAT, "_hat")
     text = unicodedata.normalize("NFC", text)
     out = []
