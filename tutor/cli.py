@@ -71,15 +71,25 @@ def cmd_check(argv: Sequence[str]) -> int:
         description="Validate a folder of decks (or one deck); exit 1 if anything is wrong.")
     parser.add_argument("path", nargs="?", help="content folder or deck folder "
                         "(default: the bundled decks)")
+    parser.add_argument("--stats", action="store_true",
+                        help="also print each deck's word count, slides that scroll at 80x24 "
+                             "and how often the longest quiz choice is the right one")
     args = parser.parse_args(argv)
+    from tutor.checks import deck_stats, format_stats, lint_deck
     from tutor.content import load_library
 
     root = _content_dir(args.path)
     library = load_library(root)
-    for problem in library.problems:
+    problems = list(library.problems)
+    for deck in library.decks:
+        stats = deck_stats(deck)
+        problems += lint_deck(deck, stats)
+        if args.stats:
+            print(format_stats(stats))
+    for problem in problems:
         print(problem)
-    if library.problems:
-        print(f"{len(library.problems)} problem(s) found", file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
     slides = sum(len(d.slides) for d in library.decks)
     questions = sum(len(d.questions) for d in library.decks)

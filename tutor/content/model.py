@@ -56,6 +56,19 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Term:
+    """A glossary entry: a term and the slide that defines it."""
+
+    term: str
+    slide: str
+    means: str
+    match: tuple[str, ...]
+    """Words that count as using the term (empty: not checked)."""
+    line: int = 1
+    """Line of the entry in the glossary file (for messages)."""
+
+
+@dataclass(frozen=True)
 class Deck:
     id: str
     title: str
@@ -70,6 +83,8 @@ class Deck:
     order: int = 100
     """Position in the library (lower first)."""
     path: Path | None = None
+    glossary: tuple[Term, ...] = ()
+    """Terms in the order the deck defines them."""
 
     def slide_index(self, slide_id: str) -> int:
         """Position of the slide with this id; KeyError if there is none."""

@@ -1,13 +1,15 @@
 """Plain-ASCII fallback for terminals that cannot draw Unicode.
 
-Two translations, because diagrams and prose need different things:
-- `to_ascii_glyphs` keeps every character one column wide, so box drawings,
-  aligned tables and anything Rich has already laid out stay aligned;
-- `to_ascii` spells symbols out where that keeps the maths readable
-  (x² -> x^2, ŷ -> y_hat, η -> eta, a -> b -> "a -> b"), for prose that is
-  laid out after translation.
-`markdown_to_ascii` uses the first inside fenced blocks and the second
-outside them; `AsciiOnly` applies the first to whatever a renderable draws.
+Three translations, because chrome, maths and drawings need different things:
+- `to_ascii_glyphs` keeps every character one column wide, for whatever Rich
+  has already laid out (table rules, bullets, borders);
+- `maths_to_ascii` spells symbols out so formulas keep their meaning
+  (x² -> x^2, ŷ -> y_hat, η -> eta, 3·4 -> 3*4), for slide and quiz text;
+- `to_ascii` is the same for the app's own chrome, where a spaced ` · `
+  separates items and becomes ` - `.
+`ascii_markdown` translates a slide *after* Markdown has parsed it, so an
+inserted `*` can never turn into italics; inside fenced blocks a drawing
+keeps its columns while the formulas in it are still spelled out.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import unicodedata
 from collections.abc import Iterator
 from functools import cache
 
+from markdown_it.token import Token
 from rich.console import Console, ConsoleOptions, RenderableType
+from rich.markdown import Markdown
 from rich.segment import Segment
 
 _GLYPHS = {
@@ -30,22 +34,25 @@ _GLYPHS = {
     "✓": "+", "✔": "+", "✗": "x", "✘": "x", "≈": "~", "∼": "~", "−": "-", "…": ".",
     "√": "V", "σ": "s", "Σ": "E", "∂": "d", "∇": "V", "η": "n", "α": "a", "β": "b",
     "θ": "0", "λ": "L", "μ": "u", "ε": "e", "≤": "<", "≥": ">", "≠": "#", "∞": "8",
-    "∈": "E", "\u00a0": " ",
+    "∈": "E", "\u00a0": " ", "′": "'", "″": '"', "₋": "-", "₊": "+", "·": "*",
 }
 
-# Readable spellings for prose (lengths may change).
+# Readable spellings for text (lengths may change).
 _WORDS = {
     "→": "->", "←": "<-", "⇒": "=>", "⇐": "<=", "↔": "<->", "…": "...", "—": "--",
     "≈": "~", "≤": "<=", "≥": ">=", "≠": "!=", "×": "x", "÷": "/", "√": "sqrt",
     "σ": "sigma", "Σ": "sum", "∂": "d", "∇": "grad", "η": "eta", "α": "alpha",
     "β": "beta", "θ": "theta", "λ": "lambda", "μ": "mu", "ε": "eps", "∞": "inf",
-    "∈": "in", "·": "*",
+    "∈": "in", "·": "*", "″": "''",
 }
-_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-")
-_SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻]+")
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ᵀ", "0123456789+-T")
+_SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ᵀ]+")
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉₊₋ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼᵤᵥ", "0123456789+-aeoxhklmnpstijuv")
+_SUBSCRIPT_RUN = re.compile("[₀-₉₊₋ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼᵤᵥ]+")
 _HAT = "\u0302"  # combining circumflex, as in ŷ
 _HORIZONTAL = set("─━═-")
 _ROOT = re.compile(r"√(\w+)")
+_CHROME_DOT = re.compile(r"(?<= )·(?= )")
 
 
 def _box_char(ch: str) -> str | None:
@@ -75,7 +82,9 @@ def _glyph(ch: str) -> str:
         return box
     if 0x2800 <= ord(ch) <= 0x28FF:  # braille dots
         return "." if ord(ch) != 0x2800 else " "
-    plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
+    # ᵀ -> T, ₁ -> 1, é -> e; a compatibility form may itself need a glyph (₋ -> −).
+    decomposed = unicodedata.normalize("NFKD", ch)
+    plain = "".join(c if c.isascii() else _GLYPHS.get(c, "") for c in decomposed)
     return plain[:1] or "?"
 
 
@@ -93,13 +102,23 @@ def to_ascii_glyphs(text: str) -> str:
     return "".join(out)
 
 
-def to_ascii(text: str) -> str:
-    """`text` in readable ASCII; symbols may become several characters."""
+def _subscript(match: re.Match[str]) -> str:
+    """w₁ -> w1 as usual, but an index that is a letter keeps its mark:
+    zᵢ -> z_i, hₜ₋₁ -> h_(t-1)."""
+    run = match.group().translate(_SUBSCRIPTS)
+    if run.isdigit():
+        return run
+    return f"_{run}" if len(run) == 1 else f"_({run})"
+
+
+def maths_to_ascii(text: str) -> str:
+    """`text` in readable ASCII with its maths intact; symbols may grow."""
     if text.isascii():
         return text
-    text = text.replace(" · ", " - ").replace("···", "...")
+    text = text.replace("···", "...")
     text = _ROOT.sub(r"sqrt(\1)", text)
     text = _SUPERSCRIPT_RUN.sub(lambda m: "^" + m.group().translate(_SUPERSCRIPTS), text)
+    text = _SUBSCRIPT_RUN.sub(_subscript, text)
     text = unicodedata.normalize("NFD", text).replace(_HAT, "_hat")
     text = unicodedata.normalize("NFC", text)
     out = []
@@ -111,27 +130,72 @@ def to_ascii(text: str) -> str:
     return "".join(out)
 
 
-_FENCE = re.compile(r"^\s*(```|~~~)")
+def to_ascii(text: str) -> str:
+    """The app's own labels and hints: a spaced `·` separates, it does not multiply."""
+    return maths_to_ascii(_CHROME_DOT.sub("-", text))
 
 
-def _drawing(line: str) -> bool:
-    """Does the line draw (box lines, blocks, braille), so its columns matter?"""
-    return any(0x2500 <= ord(ch) <= 0x25FF or 0x2800 <= ord(ch) <= 0x28FF for ch in line)
+def _is_drawing(ch: str) -> bool:
+    code = ord(ch)
+    return 0x2500 <= code <= 0x25FF or 0x2800 <= code <= 0x28FF
 
 
-def markdown_to_ascii(markdown: str) -> str:
-    """Prose and formulas spelled out readably; drawings in fenced blocks kept
-    aligned character for character."""
-    out, fenced = [], False
-    for line in markdown.split("\n"):
-        if _FENCE.match(line):
-            fenced = not fenced
-            out.append(line)
-        elif fenced and _drawing(line):
-            out.append(to_ascii_glyphs(line))
+_DRAWING_PARTS = re.compile(r"(?P<gap>  +)|(?P<draw>[\u2500-\u25ff\u2800-\u28ff])|"
+                            r"(?P<text>[^ \u2500-\u25ff\u2800-\u28ff]+"
+                            r"(?: [^ \u2500-\u25ff\u2800-\u28ff]+)*)|(?P<space> )")
+
+
+_ARROW_HEAD = re.compile("(?<=[─━═])[→←]|[→←](?=[─━═])")
+
+
+def drawing_to_ascii(line: str) -> str:
+    """A drawn line in ASCII: strokes keep one column each, the words and
+    formulas written among them are spelled out, and the extra width is taken
+    from the next run of spaces so what follows keeps its column."""
+    line = _ARROW_HEAD.sub(lambda m: _GLYPHS[m.group()], line)
+    out: list[str] = []
+    debt = 0  # columns the spelled-out text has grown by, not yet given back
+    for part in _DRAWING_PARTS.finditer(line):
+        kind, piece = part.lastgroup, part.group()
+        if kind == "gap":
+            give = min(debt, len(piece) - 1)
+            debt -= give
+            out.append(piece[give:])
+        elif kind == "draw":
+            out.append(_glyph(piece))
+        elif kind == "text":
+            spelled = maths_to_ascii(piece)
+            debt += len(spelled) - len(piece)
+            out.append(spelled)
         else:
-            out.append(to_ascii(line))
-    return "\n".join(out)
+            out.append(piece)
+    return "".join(out)
+
+
+def _fenced_to_ascii(code: str) -> str:
+    return "\n".join(drawing_to_ascii(line) if any(map(_is_drawing, line))
+                     else maths_to_ascii(line) for line in code.split("\n"))
+
+
+def _translate_tokens(tokens: list[Token]) -> None:
+    for token in tokens:
+        if token.type in ("fence", "code_block"):
+            token.content = _fenced_to_ascii(token.content)
+        elif token.type in ("text", "code_inline"):
+            token.content = maths_to_ascii(token.content)
+        if token.children:
+            _translate_tokens(token.children)
+
+
+def ascii_markdown(markup: str, **options: object) -> Markdown:
+    """`Markdown(markup)` whose parsed text is spelled out in ASCII.
+
+    Translating the source first would let Markdown read an inserted `*` as
+    emphasis (784·32 + 32·9 -> 784*32 + 32*9 -> 784<i>32 + 32</i>9).
+    """
+    markdown = Markdown(markup, **options)  # type: ignore[arg-type]
+    _translate_tokens(markdown.parsed)
+    return markdown
 
 
 class AsciiOnly:

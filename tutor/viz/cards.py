@@ -15,7 +15,7 @@ from rich.text import Text
 from tutor.content.demos import demo_title
 from tutor.content.model import Deck, Slide
 from tutor.quiz import CHOICE_KEYS, Answer, RoundQuestion, Score
-from tutor.viz.ascii import AsciiOnly, markdown_to_ascii, to_ascii
+from tutor.viz.ascii import AsciiOnly, ascii_markdown, maths_to_ascii, to_ascii
 
 
 def plain(renderable: RenderableType, ascii: bool) -> RenderableType:
@@ -45,8 +45,8 @@ def slide_body(slide: Slide, ascii: bool = False, demo_note: bool = True) -> Ren
     """A slide's Markdown (code blocks in a theme that survives no-colour),
     followed by a note on its live demo if it names one and `demo_note` is
     set (the app shows the demo itself, or a placeholder saying what it will be)."""
-    source = markdown_to_ascii(slide.body) if ascii else slide.body
-    parts: list[RenderableType] = [Markdown(source, code_theme="ansi_dark", hyperlinks=False)]
+    make = ascii_markdown if ascii else Markdown
+    parts: list[RenderableType] = [make(slide.body, code_theme="ansi_dark", hyperlinks=False)]
     note = _demo_note(slide) if demo_note else None
     if note is not None:
         parts += [Text(), note]
@@ -89,9 +89,10 @@ def choice_label(position: int) -> str:
 def question_card(item: RoundQuestion, number: int, total: int, highlighted: int,
                   given: Answer | None, slide_title: str, ascii: bool = False) -> RenderableType:
     """The question, its choices and, once answered, the verdict and why."""
-    t = to_ascii if ascii else str
+    t = maths_to_ascii if ascii else str
     parts: list[RenderableType] = [
-        Text(t(f"Question {number} of {total}  ·  {item.question.topic}"), style="dim"),
+        Text((to_ascii if ascii else str)(f"Question {number} of {total}  ·  "
+                                          f"{item.question.topic}"), style="dim"),
         Text(t(item.question.prompt) + "\n", style="bold"),
     ]
     for position, choice in enumerate(item.choices):
@@ -120,7 +121,7 @@ def question_card(item: RoundQuestion, number: int, total: int, highlighted: int
 def score_card(result: Score, missed: Sequence[tuple[RoundQuestion, str]],
                ascii: bool = False) -> RenderableType:
     """End of a round: the score and each missed question with its slide."""
-    t = to_ascii if ascii else str
+    t = maths_to_ascii if ascii else str
     parts: list[RenderableType] = [
         Text(f"You scored {result.right} of {result.total}  ({result.percent}%)\n", style="bold"),
     ]

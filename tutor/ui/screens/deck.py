@@ -47,6 +47,7 @@ class DeckScreen(TutorScreen):
         Binding("end", "last", "Last slide", show=False),
         Binding("d", "toggle_demo", "Demo / text"),
         Binding("t", "contents", "Contents"),
+        Binding("g", "glossary", "Glossary"),
         Binding("l", "leave", "Library"),
         Binding("escape", "leave", "Library", show=False),
     ]
@@ -208,6 +209,15 @@ class DeckScreen(TutorScreen):
                 self.show(index)
 
         self.app.push_screen(ContentsScreen(self.deck, self.index, seen), jump)
+
+    def action_glossary(self) -> None:
+        from tutor.ui.screens.glossary import GlossaryScreen
+
+        self.app.push_screen(GlossaryScreen(self.deck), self._show_chosen)
+
+    def _show_chosen(self, index: int | None) -> None:
+        if index is not None:
+            self.show(index)
 
     def action_leave(self) -> None:
         if self.peek:

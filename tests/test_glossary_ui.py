@@ -1,0 +1,44 @@
+"""The glossary key: every term with the slide that defines it, Enter goes there."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ui_helpers import screen_text
+
+from tutor.options import AppOptions
+from tutor.ui.app import make_app
+from tutor.ui.screens.deck import DeckScreen
+from tutor.ui.screens.glossary import GlossaryScreen
+
+
+async def test_g_lists_terms_and_enter_opens_the_defining_slide(
+        good_content: Path, options_for: Callable[..., AppOptions]) -> None:
+    app = make_app(options_for(good_content, deck="alpha", slide="a3"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        deck_screen = app.screen
+        assert isinstance(deck_screen, DeckScreen) and deck_screen.index == 2
+        await pilot.press("g")
+        assert isinstance(app.screen, GlossaryScreen)
+        text = screen_text(app)
+        assert "list: points written one under another" in text
+        assert "slide 1, Alpha slide 1" in text
+        await pilot.press("escape")
+        assert app.screen is deck_screen and deck_screen.index == 2
+        await pilot.press("g")
+        await pilot.press("enter")  # the first term, "list", is defined on slide 1
+        await pilot.pause()
+        assert app.screen is deck_screen and deck_screen.index == 0
+
+
+async def test_a_deck_without_a_glossary_says_so(
+        good_content: Path, options_for: Callable[..., AppOptions]) -> None:
+    app = make_app(options_for(good_content, deck="beta", ascii=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g")
+        text = screen_text(app)
+        assert "This deck has no glossary." in text
+        assert text.isascii()
+        await pilot.press("g")
+        assert isinstance(app.screen, DeckScreen)
