@@ -16,11 +16,8 @@ from typing import Any
 from tutor.content import frontmatter
 from tutor.content.demos import parse_demo
 from tutor.content.errors import ContentError, Problem
-<<<<<<< HEAD
-from tutor.content.guide import read_guide
-=======
 from tutor.content.glossary import read_glossary
->>>>>>> content
+from tutor.content.guide import read_guide
 from tutor.content.model import Deck, Demo, Question, Section, Slide
 from tutor.content.snippets import read_snippets
 from tutor.content.toml_lines import Block, key_lines
@@ -295,12 +292,9 @@ def check_deck(folder: Path) -> tuple[Deck | None, list[Problem]]:
     topics: tuple[str, ...] = meta["topics"]
     # Links to a slide whose file has problems of its own are not reported again.
     questions = _read_quiz(folder, topics, slide_ids, problems)
-<<<<<<< HEAD
     problems.extend(read_snippets(folder)[1])  # code/*.py must compile
     problems.extend(read_guide(folder, slide_ids)[1])  # decision-guide.toml, if any
-=======
     glossary = read_glossary(folder, slide_ids, problems)
->>>>>>> content
     deck_path = folder / DECK_FILE
     for topic in topics if questions is not None else ():
         if not any(q.topic == topic for q in questions or ()):
