@@ -21,6 +21,7 @@ async def test_g_lists_terms_and_enter_opens_the_defining_slide(
         assert isinstance(deck_screen, DeckScreen) and deck_screen.index == 2
         await pilot.press("g")
         assert isinstance(app.screen, GlossaryScreen)
+        await pilot.pause()  # the dialog is composed before it is drawn
         text = screen_text(app)
         assert "list: points written one under another" in text
         assert "slide 1, Alpha slide 1" in text
@@ -37,6 +38,7 @@ async def test_a_deck_without_a_glossary_says_so(
     app = make_app(options_for(good_content, deck="beta", ascii=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("g")
+        await pilot.pause()
         text = screen_text(app)
         assert "This deck has no glossary." in text
         assert text.isascii()
