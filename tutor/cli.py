@@ -7,6 +7,7 @@ built by `tutor.ui.app.make_app`, the same factory the tests use.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -85,9 +86,25 @@ def cmd_check(argv: Sequence[str]) -> int:
     return 0
 
 
+def _unsafe_cache() -> str | None:
+    """Why the kernel cache may not be used (others could plant code there), or None."""
+    try:
+        chosen = os.environ.get("NUMBA_CACHE_DIR")
+        locations.private_cache(Path(chosen)) if chosen else locations.kernel_cache_dir()
+    except locations.UnsafeDirectory as exc:
+        return f"dltutor: refusing the kernel cache: {exc}"
+    except OSError:  # unusable for another reason: the engine falls back on its own
+        pass
+    return None
+
+
 def _run_app(args: argparse.Namespace, deck: str | None, quiz: bool) -> int:
     from tutor.options import AppOptions
 
+    unsafe = _unsafe_cache()
+    if unsafe:
+        print(unsafe, file=sys.stderr)
+        return 2
     try:
         state_dir = locations.state_dir(args.state_dir)
     except OSError as exc:
@@ -125,8 +142,10 @@ def cmd_warmup(argv: Sequence[str]) -> int:
         description="Compile every learning kernel into the cache now (run it once on a "
                     "workshop server before the room arrives).")
     parser.parse_args(argv)
-    import os
-
+    unsafe = _unsafe_cache()
+    if unsafe:
+        print(unsafe, file=sys.stderr)
+        return 2
     from tutor.nn.warmup import warm_up
 
     seconds = warm_up()
