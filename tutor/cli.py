@@ -52,15 +52,16 @@ def cmd_list(argv: Sequence[str]) -> int:
     parser.add_argument("--content", metavar="DIR", help="folder of decks")
     args = parser.parse_args(argv)
     from tutor.content import load_library
+    from tutor.content.inert import inert
 
     library = load_library(_content_dir(args.content))
     for deck in library.decks:
         prereq = f"  (after: {', '.join(deck.prerequisites)})" if deck.prerequisites else ""
-        print(f"{deck.id:<16} {deck.title}  [{len(deck.slides)} slides, "
-              f"{deck.minutes:g} min, {len(deck.questions)} quiz questions]{prereq}")
-        print(f"{'':<16} {deck.summary}")
+        print(inert(f"{deck.id:<16} {deck.title}  [{len(deck.slides)} slides, "
+                    f"{deck.minutes:g} min, {len(deck.questions)} quiz questions]{prereq}"))
+        print(inert(f"{'':<16} {deck.summary}"))
     for problem in library.problems:
-        print(f"warning: {problem}", file=sys.stderr)
+        print(inert(f"warning: {problem}"), file=sys.stderr)
     return 0 if library.decks else 1
 
 
@@ -72,11 +73,12 @@ def cmd_check(argv: Sequence[str]) -> int:
                         "(default: the bundled decks)")
     args = parser.parse_args(argv)
     from tutor.content import load_library
+    from tutor.content.inert import inert
 
     root = _content_dir(args.path)
     library = load_library(root)
     for problem in library.problems:
-        print(problem)
+        print(inert(str(problem)))  # a file name can hold control characters too
     if library.problems:
         print(f"{len(library.problems)} problem(s) found", file=sys.stderr)
         return 1

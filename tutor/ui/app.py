@@ -8,10 +8,12 @@ from collections.abc import Callable
 
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.scrollbar import ScrollBarRender
 
 from tutor.content import Deck, Library, load_library
+from tutor.content.inert import inert
 from tutor.options import AppOptions
 from tutor.progress import ProgressStore
 from tutor.ui.screens.base import MIN_HEIGHT, MIN_WIDTH
@@ -112,7 +114,14 @@ class TutorApp(App[None]):
                         severity="error", timeout=8)
 
     def plain_text(self, text: str) -> str:
-        return to_ascii(text) if self.ascii else text
+        """Text as the screen may show it: control characters made visible, ASCII if asked."""
+        return inert(to_ascii(text) if self.ascii else text)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Notifications carry deck titles and file names: plain, inert text by default."""
+        super().notify(self.plain_text(message), title=self.plain_text(title),
+                       severity=severity, timeout=timeout, markup=markup)
 
     def get_key_display(self, binding: Binding) -> str:
         if binding.key_display:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -32,7 +33,8 @@ class ContentsScreen(ModalScreen[int | None]):
         options: list[Option | None] = []
         highlight = 0
         for section in self.deck.sections:
-            options.append(Option(plain(f"{section.title}  ({section.minutes:g} min)"),
+            # Text, not str: an option's str is parsed as markup.
+            options.append(Option(Text(plain(f"{section.title}  ({section.minutes:g} min)")),
                                   disabled=True))
             for index, slide in enumerate(self.deck.slides):
                 if slide.section != section.id:
@@ -40,7 +42,7 @@ class ContentsScreen(ModalScreen[int | None]):
                 mark = "•" if index == self.current else ("✓" if slide.id in self.seen else " ")
                 if index == self.current:
                     highlight = len(options)
-                options.append(Option(plain(f"  {mark} {index + 1:>2}. {slide.title}"),
+                options.append(Option(Text(plain(f"  {mark} {index + 1:>2}. {slide.title}")),
                                       id=str(index)))
         with Vertical(id="contents"):
             yield Static(plain("Contents   (Enter jumps · Esc closes)"),
