@@ -52,6 +52,7 @@ class TutorApp(App[None]):
         self._bars = (ScrollBarRender.VERTICAL_BARS, ScrollBarRender.HORIZONTAL_BARS)
         self.last_deck: str | None = None
         """Id of the deck opened last in this session (the library highlights it)."""
+        self._save_problem: str | None = None
 
     # -- start-up and size ---------------------------------------------------
 
@@ -74,6 +75,7 @@ class TutorApp(App[None]):
         if self.notice:
             self.notify(self.notice, title="Saved progress", severity="warning", timeout=10)
         self.check_size()
+        self.set_interval(1.0, self.check_saving)
 
     def on_unmount(self) -> None:
         ScrollBarRender.VERTICAL_BARS, ScrollBarRender.HORIZONTAL_BARS = self._bars
@@ -105,13 +107,24 @@ class TutorApp(App[None]):
         return action == "quit" or not self.too_small
 
     def save(self, write: Callable[[], object]) -> None:
-        """Run one write to saved progress; if it fails (a lock held too long by
-        another session, a full disk), say so and carry on rather than crash."""
+        """Hand one change to saved progress (it returns at once: a writer thread
+        stores it); if even that fails, say so and carry on rather than crash."""
         try:
             write()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             self.notify(f"Progress could not be saved: {exc}", title="Saved progress",
                         severity="error", timeout=8)
+
+    def check_saving(self) -> None:
+        """Tell the learner once when writes are held up, and once when they got through."""
+        problem = self.store.problem if self.store.pending else None
+        if problem and not self._save_problem:
+            self.notify(f"Not saved yet ({problem}): {self.store.pending} change(s) wait and "
+                        "are kept; dltutor keeps trying.", title="Saved progress",
+                        severity="warning", timeout=10)
+        elif self._save_problem and not self.store.pending:
+            self.notify("Everything is saved now.", title="Saved progress", timeout=5)
+        self._save_problem = problem
 
     def plain_text(self, text: str) -> str:
         """Text as the screen may show it: control characters made visible, ASCII if asked."""
