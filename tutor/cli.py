@@ -11,8 +11,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tutor import __version__, locations
+
+if TYPE_CHECKING:
+    from tutor.ui.app import TutorApp
 
 COMMANDS = ("list", "check", "quiz", "bench", "warmup")
 
@@ -134,8 +138,16 @@ def _run_app(args: argparse.Namespace, deck: str | None, quiz: bool) -> int:
         print("dltutor: needs an interactive terminal (use 'dltutor list' for text output)",
               file=sys.stderr)
         return 2
-    app.run()
-    return app.return_code or 0
+    try:
+        app.run()
+    finally:
+        app.store.close()  # done already unless the app ended abnormally
+    return exit_status(app)
+
+
+def exit_status(app: TutorApp) -> int:
+    """What the process returns: the app's code, and 1 after a crash Textual reported."""
+    return app.return_code or (1 if app.crashed else 0)
 
 
 def cmd_warmup(argv: Sequence[str]) -> int:

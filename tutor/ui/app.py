@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
+import signal
 import sqlite3
 from collections.abc import Callable
 
+from rich.console import RenderableType
 from textual.app import App
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.scrollbar import ScrollBarRender
@@ -24,6 +28,9 @@ from tutor.viz.ascii import to_ascii
 _KEY_NAMES = {"pageup": "PgUp", "pagedown": "PgDn", "escape": "Esc", "enter": "Enter",
               "home": "Home", "end": "End", "question_mark": "?"}
 _ASCII_ARROWS = {"left": "<-", "right": "->", "up": "Up", "down": "Down"}
+
+
+_EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
 class StartupError(Exception):
@@ -53,6 +60,19 @@ class TutorApp(App[None]):
         self.last_deck: str | None = None
         """Id of the deck opened last in this session (the library highlights it)."""
         self._save_problem: str | None = None
+        self.crashed = False
+        """True once Textual gave up on an unexpected error (the CLI then exits 1)."""
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's choice, except that its Linux driver becomes one that bytes
+        which are not UTF-8 cannot end (see `tutor.ui.driver`)."""
+        driver = super().get_driver_class()
+        if driver.__name__ == "LinuxDriver":
+            from tutor.ui.driver import LenientDriver
+
+            if issubclass(LenientDriver, driver):
+                return LenientDriver
+        return driver
 
     # -- start-up and size ---------------------------------------------------
 
@@ -76,6 +96,27 @@ class TutorApp(App[None]):
             self.notify(self.notice, title="Saved progress", severity="warning", timeout=10)
         self.check_size()
         self.set_interval(1.0, self.check_saving)
+        if not self.is_headless:
+            self._exit_on_signals()
+
+    def _exit_on_signals(self) -> None:
+        """SIGTERM, SIGHUP (the terminal or SSH link went away) and SIGQUIT end the
+        app the normal way: the terminal is restored (main screen, cursor shown,
+        mouse reporting off) and queued progress is written. A second signal
+        takes the default action."""
+        loop = asyncio.get_running_loop()
+
+        def stop(signum: int) -> None:
+            for other in _EXIT_SIGNALS:
+                loop.remove_signal_handler(other)
+            self.exit(return_code=128 + signum)
+
+        for signum in _EXIT_SIGNALS:
+            loop.add_signal_handler(signum, stop, signum)
+
+    def panic(self, *renderables: RenderableType) -> None:
+        self.crashed = True
+        super().panic(*renderables)
 
     def on_unmount(self) -> None:
         ScrollBarRender.VERTICAL_BARS, ScrollBarRender.HORIZONTAL_BARS = self._bars

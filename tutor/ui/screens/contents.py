@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from tutor.content import Deck
 from tutor.ui.screens.base import tutor_app
+from tutor.ui.widgets.choices import Choices
 
 
 class ContentsScreen(ModalScreen[int | None]):
@@ -47,7 +48,7 @@ class ContentsScreen(ModalScreen[int | None]):
         with Vertical(id="contents"):
             yield Static(plain("Contents   (Enter jumps · Esc closes)"),
                          classes="dialog-title", markup=False)
-            yield OptionList(*options, id="contents-list")
+            yield Choices(*options, id="contents-list")
         self._highlight = highlight
 
     def on_mount(self) -> None:
@@ -58,8 +59,9 @@ class ContentsScreen(ModalScreen[int | None]):
 
     @on(OptionList.OptionSelected)
     def _jump(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is not None:
+        if event.option.id is not None and self.is_active:
             self.dismiss(int(event.option.id))
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        if self.is_active:  # not twice when two keys arrive together
+            self.dismiss(None)
