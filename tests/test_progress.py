@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tutor.progress import FILE_NAME, ProgressStore, StateUnavailable
+from tutor.progress import FILE_NAME, NewerState, ProgressStore, StateUnavailable
 
 
 def test_resume_point_and_seen_slides_survive_a_restart(tmp_path: Path) -> None:
@@ -79,6 +79,7 @@ def test_an_answer_survives_the_process_being_killed(tmp_path: Path) -> None:
         attempt = store.start_attempt("dl", ["q1", "q2"])
         store.record_answer(attempt, "q1", 3, True)
         store.visit("dl", "slide-7")
+        assert store.flush(30)
         print("answered", flush=True)
         sys.stdin.readline()  # wait to be killed
     """)
@@ -107,28 +108,43 @@ def test_a_foreign_sqlite_file_is_set_aside(tmp_path: Path) -> None:
     assert store.last_slide("dl") == "a"
 
 
-def test_a_newer_schema_is_set_aside_not_misread(tmp_path: Path) -> None:
-    store, _ = ProgressStore.open(tmp_path, "ana")
-    store._db.execute("UPDATE meta SET value='99' WHERE key='schema'")
-    store.close()
-    _, notice = ProgressStore.open(tmp_path, "ana")
-    assert notice is not None
-
-
-def test_a_locked_store_is_kept_not_set_aside(tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_newer_schema_is_refused_and_left_alone(tmp_path: Path) -> None:
     store, _ = ProgressStore.open(tmp_path, "ana")
     store.visit("dl", "a")
     store.close()
-    monkeypatch.setattr(ProgressStore, "BUSY_TIMEOUT_S", 0.05)
+    db = sqlite3.connect(tmp_path / FILE_NAME)
+    db.execute("UPDATE meta SET value='99' WHERE key='schema'")
+    db.commit()
+    db.close()
+    before = (tmp_path / FILE_NAME).read_bytes()
+    with pytest.raises(NewerState, match="newer dltutor.*Upgrade dltutor"):
+        ProgressStore.open(tmp_path, "ana")
+    assert (tmp_path / FILE_NAME).read_bytes() == before
+    assert not list(tmp_path.glob(f"{FILE_NAME}.corrupt-*"))
+
+
+def test_a_lock_held_by_another_program_delays_writes_and_loses_none(tmp_path: Path) -> None:
+    store, _ = ProgressStore.open(tmp_path, "ana")
+    store.visit("dl", "a")
+    assert store.flush(30)
+    store.close()
     blocker = sqlite3.connect(tmp_path / FILE_NAME, isolation_level=None)
-    blocker.execute("BEGIN EXCLUSIVE")  # another session holds the file
+    blocker.execute("BEGIN EXCLUSIVE")  # another program holds the file for long
     try:
-        with pytest.raises(StateUnavailable, match="locked"):
-            ProgressStore.open(tmp_path, "ana")
+        store, notice = ProgressStore.open(tmp_path, "ana")  # starting is not blocked
+        assert notice is None and store.last_slide("dl") == "a"
+        attempt = store.start_attempt("dl", ["q1", "q2"])
+        store.record_answer(attempt, "q1", 2, True)  # returns at once
+        store.visit("dl", "b")
+        assert store.last_slide("dl") == "b" and store.attempts("dl")[0].answers
+        assert not store.flush(0.3) and store.pending >= 1
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
+    assert store.flush(60) and store.problem is None
+    store.close()
+    store, _ = ProgressStore.open(tmp_path, "ana")
+    [kept] = store.attempts("dl")
+    assert [(a.question, a.choice) for a in kept.answers] == [("q1", 2)]
+    assert store.last_slide("dl") == "b"
     assert not list(tmp_path.glob(f"{FILE_NAME}.corrupt-*"))
-    store, notice = ProgressStore.open(tmp_path, "ana")
-    assert notice is None and store.last_slide("dl") == "a"

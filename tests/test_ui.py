@@ -332,18 +332,23 @@ async def test_a_broken_deck_is_named_in_the_library(good_content: Path,
         make_app(options_for(good_content, deck="alpha"))
 
 
-async def test_a_failed_save_is_reported_not_fatal(good_content: Path, options_for: Options,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_held_up_save_is_reported_kept_and_written_later(
+        good_content: Path, options_for: Options) -> None:
     import sqlite3
 
-    app = make_app(options_for(good_content, deck="alpha"))
-
-    def locked(*args: object, **kwargs: object) -> None:
-        raise sqlite3.OperationalError("database is locked")
-
-    async with app.run_test(size=SIZE) as pilot:
-        monkeypatch.setattr(app.store, "visit", locked)
+    options = options_for(good_content, deck="alpha")
+    app = make_app(options)
+    blocker = sqlite3.connect(options.state_dir / "progress.sqlite3", isolation_level=None)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        blocker.execute("BEGIN EXCLUSIVE")  # another program holds the file
         await pilot.press("right")
-        await pilot.pause()
-        assert app.screen.index == 1 and app.is_running
-        assert any("could not be saved" in n.message for n in app._notifications)
+        assert app.screen.index == 1 and app.is_running  # the UI did not wait
+        for _ in range(600):
+            if any("Not saved yet" in n.message for n in app._notifications):
+                break
+            await pilot.pause(0.05)
+        assert any("Not saved yet" in n.message for n in app._notifications)
+        blocker.execute("ROLLBACK")
+        assert app.store.flush(60)
+    blocker.close()
+    assert saved(app).last_slide("alpha") == "a2"

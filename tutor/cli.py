@@ -7,11 +7,16 @@ built by `tutor.ui.app.make_app`, the same factory the tests use.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tutor import __version__, locations
+
+if TYPE_CHECKING:
+    from tutor.ui.app import TutorApp
 
 COMMANDS = ("list", "check", "quiz", "bench", "warmup")
 
@@ -53,15 +58,16 @@ def cmd_list(argv: Sequence[str]) -> int:
     parser.add_argument("--content", metavar="DIR", help="folder of decks")
     args = parser.parse_args(argv)
     from tutor.content import load_library
+    from tutor.content.inert import inert
 
     library = load_library(_content_dir(args.content))
     for deck in library.decks:
         prereq = f"  (after: {', '.join(deck.prerequisites)})" if deck.prerequisites else ""
-        print(f"{deck.id:<16} {deck.title}  [{len(deck.slides)} slides, "
-              f"{deck.minutes:g} min, {len(deck.questions)} quiz questions]{prereq}")
-        print(f"{'':<16} {deck.summary}")
+        print(inert(f"{deck.id:<16} {deck.title}  [{len(deck.slides)} slides, "
+                    f"{deck.minutes:g} min, {len(deck.questions)} quiz questions]{prereq}"))
+        print(inert(f"{'':<16} {deck.summary}"))
     for problem in library.problems:
-        print(f"warning: {problem}", file=sys.stderr)
+        print(inert(f"warning: {problem}"), file=sys.stderr)
     return 0 if library.decks else 1
 
 
@@ -77,6 +83,7 @@ def cmd_check(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     from tutor.checks import deck_stats, format_stats, lint_deck
     from tutor.content import load_library
+    from tutor.content.inert import inert
 
     root = _content_dir(args.path)
     library = load_library(root)
@@ -87,7 +94,7 @@ def cmd_check(argv: Sequence[str]) -> int:
         if args.stats:
             print(format_stats(stats))
     for problem in problems:
-        print(problem)
+        print(inert(str(problem)))  # a file name can hold control characters too
     if problems:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
@@ -97,9 +104,25 @@ def cmd_check(argv: Sequence[str]) -> int:
     return 0
 
 
+def _unsafe_cache() -> str | None:
+    """Why the kernel cache may not be used (others could plant code there), or None."""
+    try:
+        chosen = os.environ.get("NUMBA_CACHE_DIR")
+        locations.private_cache(Path(chosen)) if chosen else locations.kernel_cache_dir()
+    except locations.UnsafeDirectory as exc:
+        return f"dltutor: refusing the kernel cache: {exc}"
+    except OSError:  # unusable for another reason: the engine falls back on its own
+        pass
+    return None
+
+
 def _run_app(args: argparse.Namespace, deck: str | None, quiz: bool) -> int:
     from tutor.options import AppOptions
 
+    unsafe = _unsafe_cache()
+    if unsafe:
+        print(unsafe, file=sys.stderr)
+        return 2
     try:
         state_dir = locations.state_dir(args.state_dir)
     except OSError as exc:
@@ -128,8 +151,16 @@ def _run_app(args: argparse.Namespace, deck: str | None, quiz: bool) -> int:
         print("dltutor: needs an interactive terminal (use 'dltutor list' for text output)",
               file=sys.stderr)
         return 2
-    app.run()
-    return app.return_code or 0
+    try:
+        app.run()
+    finally:
+        app.store.close()  # done already unless the app ended abnormally
+    return exit_status(app)
+
+
+def exit_status(app: TutorApp) -> int:
+    """What the process returns: the app's code, and 1 after a crash Textual reported."""
+    return app.return_code or (1 if app.crashed else 0)
 
 
 def cmd_warmup(argv: Sequence[str]) -> int:
@@ -138,8 +169,10 @@ def cmd_warmup(argv: Sequence[str]) -> int:
         description="Compile every learning kernel into the cache now (run it once on a "
                     "workshop server before the room arrives).")
     parser.parse_args(argv)
-    import os
-
+    unsafe = _unsafe_cache()
+    if unsafe:
+        print(unsafe, file=sys.stderr)
+        return 2
     from tutor.nn.warmup import warm_up
 
     seconds = warm_up()

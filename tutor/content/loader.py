@@ -18,6 +18,7 @@ from tutor.content.demos import parse_demo
 from tutor.content.errors import ContentError, Problem
 from tutor.content.glossary import read_glossary
 from tutor.content.guide import read_guide
+from tutor.content.inert import control_characters, describe
 from tutor.content.model import Deck, Demo, Question, Section, Slide
 from tutor.content.snippets import read_snippets
 from tutor.content.toml_lines import Block, key_lines
@@ -68,6 +69,7 @@ class _Checker:
     def __init__(self, path: Path, problems: list[Problem]) -> None:
         self.path = path
         self.problems = problems
+        self._control_lines: set[int] = set()
 
     def add(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message))
@@ -81,12 +83,23 @@ class _Checker:
         for key in sorted(required - table.keys()):
             self.add(block.line, f"{what} is missing required field '{key}'")
 
+    def controls(self, value: str, line: int, what: str) -> bool:
+        """Report control characters in `value` (a TOML escape can hide them); True if clean."""
+        found = sorted({describe(char) for _, char in control_characters(value)})
+        if found and line not in self._control_lines:  # once per line
+            self._control_lines.add(line)
+            self.add(line, f"{what} contains control character(s) {', '.join(found)}: "
+                     "terminals obey them, so remove them")
+        return not found
+
     def text(self, table: dict[str, Any], key: str, block: Block, what: str) -> str:
         value = table.get(key)
         if value is None:
             return ""
         if not isinstance(value, str) or not value.strip():
             self.add(block.at(key), f"{what} field '{key}' must be non-empty text")
+            return ""
+        if not self.controls(value, block.at(key), f"{what} field '{key}'"):
             return ""
         return value.strip()
 
@@ -109,6 +122,8 @@ class _Checker:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             self.add(block.at(key), f"{what} field '{key}' must be a list of non-empty texts")
+            return ()
+        if not all(self.controls(v, block.at(key), f"{what} field '{key}'") for v in value):
             return ()
         return tuple(v.strip() for v in value)
 
@@ -193,12 +208,16 @@ def _read_slides(folder: Path, section_ids: set[str],
     for path in files:
         check = _Checker(path, problems)
         try:
-            parsed = frontmatter.split(path.read_text(encoding="utf-8"))
-        except frontmatter.FrontMatterError as exc:
-            check.add(exc.line, exc.message)
-            continue
+            text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             check.add(1, f"cannot read file: {exc}")
+            continue
+        for number, line in enumerate(text.split("\n"), start=1):
+            check.controls(line, number, "line")
+        try:
+            parsed = frontmatter.split(text)
+        except frontmatter.FrontMatterError as exc:
+            check.add(exc.line, exc.message)
             continue
         block = Block(1, parsed.lines)
         check.fields(parsed.fields, SLIDE_KEYS, {"id", "title", "section"}, block, "slide")
@@ -251,6 +270,9 @@ def _read_quiz(folder: Path, topics: tuple[str, ...], slide_ids: set[str],
                          and all(isinstance(c, str) and c.strip() for c in choices))
         if "choices" in table and not valid_choices:
             check.add(block.at("choices"), f"choices must be a list of 2 to {MAX_CHOICES} texts")
+        elif valid_choices:
+            valid_choices = all(check.controls(c, block.at("choices"), "a choice")
+                                for c in choices)
         answer = table.get("answer")
         answer_ok = isinstance(answer, int) and not isinstance(answer, bool)
         if answer_ok and valid_choices and not 1 <= int(answer or 0) <= len(choices):

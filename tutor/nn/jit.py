@@ -11,7 +11,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from tutor.locations import kernel_cache_dir
+from tutor.locations import kernel_cache_dir, private_cache
 
 
 def _sources_digest() -> str:
@@ -35,6 +35,7 @@ def _sources_digest() -> str:
 # shared workshop server. Point it at a folder we know is writable.
 if not os.environ.get("NUMBA_CACHE_DIR"):
     os.environ["NUMBA_CACHE_DIR"] = str(kernel_cache_dir() / f"src-{_sources_digest()}")
+private_cache(Path(os.environ["NUMBA_CACHE_DIR"]))  # its pickles run code: refuse a shared one
 
 import numba  # noqa: E402
 import numba.extending  # noqa: E402

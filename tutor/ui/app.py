@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
+import signal
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from rich.console import RenderableType
 from textual.app import App
 from textual.binding import Binding
+from textual.driver import Driver
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.scrollbar import ScrollBarRender
 
 from tutor.content import Deck, Library, load_library
+from tutor.content.inert import inert
 from tutor.options import AppOptions
 from tutor.progress import ProgressStore
 from tutor.ui.screens.base import MIN_HEIGHT, MIN_WIDTH
@@ -23,6 +29,9 @@ from tutor.viz.ascii import to_ascii
 _KEY_NAMES = {"pageup": "PgUp", "pagedown": "PgDn", "escape": "Esc", "enter": "Enter",
               "home": "Home", "end": "End", "question_mark": "?", "f2": "F2"}
 _ASCII_ARROWS = {"left": "<-", "right": "->", "up": "Up", "down": "Down"}
+
+
+_EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
 class StartupError(Exception):
@@ -52,6 +61,20 @@ class TutorApp(App[None]):
         self._bars = (ScrollBarRender.VERTICAL_BARS, ScrollBarRender.HORIZONTAL_BARS)
         self.last_deck: str | None = None
         """Id of the deck opened last in this session (the library highlights it)."""
+        self._save_problem: str | None = None
+        self.crashed = False
+        """True once Textual gave up on an unexpected error (the CLI then exits 1)."""
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's choice, except that its Linux driver becomes one that bytes
+        which are not UTF-8 cannot end (see `tutor.ui.driver`)."""
+        driver = super().get_driver_class()
+        if driver.__name__ == "LinuxDriver":
+            from tutor.ui.driver import LenientDriver
+
+            if issubclass(LenientDriver, driver):
+                return LenientDriver
+        return driver
 
     # -- start-up and size ---------------------------------------------------
 
@@ -74,6 +97,28 @@ class TutorApp(App[None]):
         if self.notice:
             self.notify(self.notice, title="Saved progress", severity="warning", timeout=10)
         self.check_size()
+        self.set_interval(1.0, self.check_saving)
+        if not self.is_headless:
+            self._exit_on_signals()
+
+    def _exit_on_signals(self) -> None:
+        """SIGTERM, SIGHUP (the terminal or SSH link went away) and SIGQUIT end the
+        app the normal way: the terminal is restored (main screen, cursor shown,
+        mouse reporting off) and queued progress is written. A second signal
+        takes the default action."""
+        loop = asyncio.get_running_loop()
+
+        def stop(signum: int) -> None:
+            for other in _EXIT_SIGNALS:
+                loop.remove_signal_handler(other)
+            self.exit(return_code=128 + signum)
+
+        for signum in _EXIT_SIGNALS:
+            loop.add_signal_handler(signum, stop, signum)
+
+    def panic(self, *renderables: RenderableType) -> None:
+        self.crashed = True
+        super().panic(*renderables)
 
     def on_unmount(self) -> None:
         ScrollBarRender.VERTICAL_BARS, ScrollBarRender.HORIZONTAL_BARS = self._bars
@@ -105,16 +150,34 @@ class TutorApp(App[None]):
         return action == "quit" or not self.too_small
 
     def save(self, write: Callable[[], object]) -> None:
-        """Run one write to saved progress; if it fails (a lock held too long by
-        another session, a full disk), say so and carry on rather than crash."""
+        """Hand one change to saved progress (it returns at once: a writer thread
+        stores it); if even that fails, say so and carry on rather than crash."""
         try:
             write()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             self.notify(f"Progress could not be saved: {exc}", title="Saved progress",
                         severity="error", timeout=8)
 
+    def check_saving(self) -> None:
+        """Tell the learner once when writes are held up, and once when they got through."""
+        problem = self.store.problem if self.store.pending else None
+        if problem and not self._save_problem:
+            self.notify(f"Not saved yet ({problem}): {self.store.pending} change(s) wait and "
+                        "are kept; dltutor keeps trying.", title="Saved progress",
+                        severity="warning", timeout=10)
+        elif self._save_problem and not self.store.pending:
+            self.notify("Everything is saved now.", title="Saved progress", timeout=5)
+        self._save_problem = problem
+
     def plain_text(self, text: str) -> str:
-        return to_ascii(text) if self.ascii else text
+        """Text as the screen may show it: control characters made visible, ASCII if asked."""
+        return inert(to_ascii(text) if self.ascii else text)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Notifications carry deck titles and file names: plain, inert text by default."""
+        super().notify(self.plain_text(message), title=self.plain_text(title),
+                       severity=severity, timeout=timeout, markup=markup)
 
     def get_key_display(self, binding: Binding) -> str:
         if binding.key_display:

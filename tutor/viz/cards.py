@@ -5,7 +5,7 @@ Pure functions of content and state, testable by rendering to a Console.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.console import Group, RenderableType
 from rich.markdown import Markdown
@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tutor.content.demos import demo_title
+from tutor.content.inert import inert
 from tutor.content.model import Deck, Slide
 from tutor.quiz import CHOICE_KEYS, Answer, RoundQuestion, Score
 from tutor.viz.ascii import AsciiOnly, ascii_markdown, maths_to_ascii, to_ascii
@@ -21,6 +22,11 @@ from tutor.viz.ascii import AsciiOnly, ascii_markdown, maths_to_ascii, to_ascii
 def plain(renderable: RenderableType, ascii: bool) -> RenderableType:
     """`renderable` drawn with ASCII characters only when `ascii` is set."""
     return AsciiOnly(renderable) if ascii else renderable
+
+
+def shown(ascii: bool) -> Callable[[str], str]:
+    """How content text is put on screen: inert, and in ASCII when asked."""
+    return (lambda text: inert(maths_to_ascii(text))) if ascii else inert
 
 
 def _hanging(label: str, text: Text) -> Table:
@@ -46,7 +52,8 @@ def slide_body(slide: Slide, ascii: bool = False, demo_note: bool = True) -> Ren
     followed by a note on its live demo if it names one and `demo_note` is
     set (the app shows the demo itself, or a placeholder saying what it will be)."""
     make = ascii_markdown if ascii else Markdown
-    parts: list[RenderableType] = [make(slide.body, code_theme="ansi_dark", hyperlinks=False)]
+    parts: list[RenderableType] = [make(inert(slide.body), code_theme="ansi_dark",
+                                        hyperlinks=False)]
     note = _demo_note(slide) if demo_note else None
     if note is not None:
         parts += [Text(), note]
@@ -68,11 +75,11 @@ def deck_entry(deck: Deck, seen: int, best: tuple[int, int] | None,
                resume_at: int | None) -> Text:
     """One deck in the library: title, summary, length and the learner's progress."""
     text = Text()
-    text.append(deck.title, style="bold")
-    text.append(f"\n{deck.summary}\n", style="")
+    text.append(inert(deck.title), style="bold")
+    text.append(f"\n{inert(deck.summary)}\n", style="")
     facts = [f"{len(deck.slides)} slides", f"{deck.minutes:g} min"]
     if deck.prerequisites:
-        facts.append("after: " + ", ".join(deck.prerequisites))
+        facts.append("after: " + inert(", ".join(deck.prerequisites)))
     text.append("  ·  ".join(facts), style="dim")
     progress = [f"seen {seen}/{len(deck.slides)}"]
     if resume_at is not None:
@@ -89,7 +96,7 @@ def choice_label(position: int) -> str:
 def question_card(item: RoundQuestion, number: int, total: int, highlighted: int,
                   given: Answer | None, slide_title: str, ascii: bool = False) -> RenderableType:
     """The question, its choices and, once answered, the verdict and why."""
-    t = maths_to_ascii if ascii else str
+    t = shown(ascii)
     parts: list[RenderableType] = [
         Text((to_ascii if ascii else str)(f"Question {number} of {total}  ·  "
                                           f"{item.question.topic}"), style="dim"),
@@ -121,7 +128,7 @@ def question_card(item: RoundQuestion, number: int, total: int, highlighted: int
 def score_card(result: Score, missed: Sequence[tuple[RoundQuestion, str]],
                ascii: bool = False) -> RenderableType:
     """End of a round: the score and each missed question with its slide."""
-    t = maths_to_ascii if ascii else str
+    t = shown(ascii)
     parts: list[RenderableType] = [
         Text(f"You scored {result.right} of {result.total}  ({result.percent}%)\n", style="bold"),
     ]

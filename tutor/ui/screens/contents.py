@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from tutor.content import Deck
 from tutor.ui.screens.base import tutor_app
+from tutor.ui.widgets.choices import Choices
 
 
 class ContentsScreen(ModalScreen[int | None]):
@@ -32,7 +34,8 @@ class ContentsScreen(ModalScreen[int | None]):
         options: list[Option | None] = []
         highlight = 0
         for section in self.deck.sections:
-            options.append(Option(plain(f"{section.title}  ({section.minutes:g} min)"),
+            # Text, not str: an option's str is parsed as markup.
+            options.append(Option(Text(plain(f"{section.title}  ({section.minutes:g} min)")),
                                   disabled=True))
             for index, slide in enumerate(self.deck.slides):
                 if slide.section != section.id:
@@ -40,12 +43,12 @@ class ContentsScreen(ModalScreen[int | None]):
                 mark = "•" if index == self.current else ("✓" if slide.id in self.seen else " ")
                 if index == self.current:
                     highlight = len(options)
-                options.append(Option(plain(f"  {mark} {index + 1:>2}. {slide.title}"),
+                options.append(Option(Text(plain(f"  {mark} {index + 1:>2}. {slide.title}")),
                                       id=str(index)))
         with Vertical(id="contents"):
             yield Static(plain("Contents   (Enter jumps · Esc closes)"),
                          classes="dialog-title", markup=False)
-            yield OptionList(*options, id="contents-list")
+            yield Choices(*options, id="contents-list")
         self._highlight = highlight
 
     def on_mount(self) -> None:
@@ -56,8 +59,9 @@ class ContentsScreen(ModalScreen[int | None]):
 
     @on(OptionList.OptionSelected)
     def _jump(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is not None:
+        if event.option.id is not None and self.is_active:
             self.dismiss(int(event.option.id))
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        if self.is_active:  # not twice when two keys arrive together
+            self.dismiss(None)

@@ -69,4 +69,5 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(plain("\n".join(self.key_lines())), id="help-keys", markup=False)
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        if self.is_active:  # not twice when two keys arrive together
+            self.dismiss(None)

@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from tutor.content import Deck
 from tutor.ui.screens.base import TutorScreen
+from tutor.ui.widgets.choices import Choices
 from tutor.viz.cards import deck_entry, plain
 
 
@@ -25,7 +26,7 @@ class LibraryScreen(TutorScreen):
     def compose_body(self) -> Iterable[Widget]:
         yield Static("", id="notice", markup=False)
         yield Static("", id="resume", markup=False)
-        yield OptionList(id="decks")
+        yield Choices(id="decks")
         yield Static("", id="library-hint", markup=False)
 
     @property
@@ -53,7 +54,7 @@ class LibraryScreen(TutorScreen):
     def refresh_entries(self) -> None:
         store = self.tutor.store
         ascii = self.tutor.ascii
-        options = self.query_one("#decks", OptionList)
+        options = self.query_one("#decks", Choices)
         keep = options.highlighted
         options.clear_options()
         for deck in self.decks:
@@ -96,7 +97,7 @@ class LibraryScreen(TutorScreen):
         return None
 
     def highlighted_deck(self) -> Deck | None:
-        options = self.query_one("#decks", OptionList)
+        options = self.query_one("#decks", Choices)
         if options.highlighted is None:
             return None
         option_id = options.get_option_at_index(options.highlighted).id
@@ -104,7 +105,8 @@ class LibraryScreen(TutorScreen):
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.action_open()
+        if self.is_active:  # a second Enter queued behind the one that opened a deck
+            self.action_open()
 
     def action_open(self) -> None:
         deck = self.highlighted_deck()

@@ -1,0 +1,66 @@
+"""Bytes from the terminal that are not UTF-8 do not end the app."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+from textual import events
+from textual.drivers.linux_driver import LinuxDriver
+
+from tutor.ui.driver import LenientDriver
+
+
+def _feed(driver_class: type[LinuxDriver], data: bytes) -> tuple[list[str], BaseException | None]:
+    """Run the driver's input loop on `data`; the keys it produced and what it raised."""
+    read, write = os.pipe()
+    driver = driver_class.__new__(driver_class)  # the input loop needs only these
+    driver.fileno = read
+    driver.exit_event = threading.Event()
+    driver._debug = False
+    keys: list[str] = []
+    got_end = threading.Event()
+
+    def collect(message: object) -> None:
+        if isinstance(message, events.Key):
+            keys.append(message.character or message.key)
+            if message.character == "z":
+                got_end.set()
+
+    driver.process_message = collect  # type: ignore[method-assign]
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            driver.run_input_thread()
+        except BaseException as exc:  # noqa: BLE001 - reported to the test
+            raised.append(exc)
+            got_end.set()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    os.write(write, data + b"z")
+    got_end.wait(30)
+    driver.exit_event.set()
+    thread.join(30)
+    os.close(read)
+    os.close(write)
+    return keys, raised[0] if raised else None
+
+
+@pytest.mark.parametrize("data", [b"a\xffb", b"\xe9t\xe9", b"\xc3"])
+def test_bytes_that_are_not_utf8_become_a_replacement_character(data: bytes) -> None:
+    keys, raised = _feed(LenientDriver, data)
+    assert raised is None
+    assert "\ufffd" in keys and keys[-1] == "z"
+
+
+def test_an_old_mouse_report_past_column_95_is_survived() -> None:
+    keys, raised = _feed(LenientDriver, b"\x1b[M \xff\xff")
+    assert raised is None and keys[-1] == "z"
+
+
+def test_textual_alone_would_have_died() -> None:
+    _, raised = _feed(LinuxDriver, b"a\xffb")
+    assert isinstance(raised, UnicodeDecodeError)

@@ -1,0 +1,69 @@
+"""dltutor in a real pseudo-terminal: odd bytes, signals, crashes."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pty_helpers import PtyApp
+
+LIBRARY = b"library"
+
+
+@pytest.fixture
+def run(good_content: Path, tmp_path: Path) -> Iterator[PtyApp]:
+    apps: list[PtyApp] = []
+
+    def start(*extra: str) -> PtyApp:
+        app = PtyApp(["--content", str(good_content), "--state-dir", str(tmp_path / "state"),
+                      *extra])
+        apps.append(app)
+        return app
+
+    yield start  # type: ignore[misc]
+    for app in apps:
+        app.close()
+
+
+def test_a_stray_byte_that_is_not_utf8_is_survived(run) -> None:  # type: ignore[no-untyped-def]
+    app = run()
+    assert app.read_until(LIBRARY)
+    app.send(b"\xff")
+    app.send(b"\xe9\xc3")
+    app.send(b"?")  # still answering: the keys dialog opens
+    assert app.read_until(b"Keys on this screen")
+    app.send(b"q")
+    assert app.wait() == 0
+    assert b"Traceback" not in app.output and b"UnicodeDecodeError" not in app.output
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT])
+def test_a_signal_restores_the_terminal_and_keeps_progress(run, signum: int,  # type: ignore[no-untyped-def]
+                                                           tmp_path: Path) -> None:
+    from tutor.progress import ProgressStore
+
+    app = run("alpha")
+    assert app.read_until(b"slide 1 of 4")
+    app.send(b"\x1b[C")  # right: slide 2
+    assert app.read_until(b"slide 2 of 4")
+    app.process.send_signal(signum)
+    assert app.wait() == 128 + signum
+    tail = app.output[app.output.rindex(b"slide 2 of 4"):]
+    for restore in (b"\x1b[?1049l", b"\x1b[?25h", b"\x1b[?1000l"):  # main screen, cursor, mouse
+        assert restore in tail
+    store, _ = ProgressStore.open(tmp_path / "state", None)
+    assert store.last_slide("alpha") == "a2"
+
+
+async def test_a_crash_makes_the_process_exit_non_zero(good_content: Path,
+                                                       options_for) -> None:  # type: ignore[no-untyped-def]
+    from tutor.cli import exit_status
+    from tutor.ui.app import make_app
+
+    app = make_app(options_for(good_content))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app.panic("something unexpected")
+    assert exit_status(app) == 1

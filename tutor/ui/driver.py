@@ -1,0 +1,40 @@
+"""Textual's Linux driver, made to survive input that is not UTF-8.
+
+Textual decodes the terminal's bytes with a strict UTF-8 decoder (upstream
+issue #6456): one stray byte (a Latin-1 terminal, Alt sending the 8th bit,
+an old-style mouse report past column 95) raises in the input thread and
+ends the app. `LenientDriver` runs Textual's own input loop unchanged, with
+one name in its globals swapped: its decoder factory makes decoders with
+errors="replace", so a bad byte becomes U+FFFD, a key nothing is bound to.
+Copying the loop would drift from Textual; patching the module would change
+it for every app in the process. If a future Textual renames the factory,
+the swap is a no-op and the stock behaviour remains.
+"""
+
+from __future__ import annotations
+
+import codecs
+import types
+from collections.abc import Callable
+from typing import Any
+
+from textual.drivers import linux_driver
+from textual.drivers.linux_driver import LinuxDriver
+
+
+def lenient_incremental_decoder(encoding: str) -> Callable[[], codecs.IncrementalDecoder]:
+    """Like `codecs.getincrementaldecoder`, but its decoders replace bad bytes."""
+    factory = codecs.getincrementaldecoder(encoding)
+    return lambda: factory(errors="replace")
+
+
+def _with_lenient_decoding(function: Callable[..., Any]) -> Callable[..., Any]:
+    names = dict(vars(linux_driver), getincrementaldecoder=lenient_incremental_decoder)
+    return types.FunctionType(function.__code__, names, function.__name__,
+                              function.__defaults__, function.__closure__)
+
+
+class LenientDriver(LinuxDriver):
+    """Textual's Linux driver; input bytes that are not UTF-8 become U+FFFD."""
+
+    run_input_thread = _with_lenient_decoding(LinuxDriver.run_input_thread)
