@@ -192,8 +192,8 @@ async def test_f2_saves_a_screenshot_and_help_lists_it(tmp_path: Path, good_cont
         saved = list(tmp_path.glob("*.svg"))
         assert len(saved) == 1 and "<svg" in saved[0].read_text()[:2000]
         await pilot.press("question_mark")
-        await pilot.pause()
-        assert "F2" in screen_text(app) and "Screenshot" in screen_text(app)
+        await wait_until(pilot, lambda: "F2" in screen_text(app), what="the help screen")
+        assert "Screenshot" in screen_text(app)
 
 
 async def test_help_lists_the_demo_keys_while_the_demo_is_on_screen(
