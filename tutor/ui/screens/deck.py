@@ -111,7 +111,7 @@ class DeckScreen(TutorScreen):
         demo = self.deck.slides[self.index].demo
         self.demo_shown = False
         if demo is not None:
-            self._demo = make_demo(demo, ascii=self.tutor.ascii)
+            self._demo = make_demo(demo, self.tutor.graphics)
             # A demo not built yet is a note at the end of the text, scrolling with it.
             where = "#slide-scroll" if isinstance(self._demo, Placeholder) else "#demo-pane"
             self.query_one(where).mount(self._demo)
