@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pytest
 
@@ -24,14 +26,15 @@ def test_probabilities_sum_to_one_and_keep_the_order(scores: tuple[float, ...]) 
 @pytest.mark.parametrize("scores", SETTINGS)
 def test_low_temperature_approaches_the_argmax(scores: tuple[float, ...]) -> None:
     gaps = [np.abs(softmax(scores, t) - argmax_limit(scores)).max() for t in (1.0, 0.3, 0.1, 0.01)]
-    assert all(a >= b for a, b in zip(gaps, gaps[1:], strict=False))
+    assert all(a >= b for a, b in pairwise(gaps))
     assert gaps[-1] < 1e-6 and "arg-max" in verdict(scores, 0.01)
 
 
 @pytest.mark.parametrize("scores", SETTINGS)
 def test_high_temperature_approaches_uniform(scores: tuple[float, ...]) -> None:
-    gaps = [np.abs(softmax(scores, t) - uniform_limit(scores)).max() for t in (1.0, 5.0, 30.0, 100.0)]
-    assert all(a >= b for a, b in zip(gaps, gaps[1:], strict=False))
+    temperatures = (1.0, 5.0, 30.0, 100.0)
+    gaps = [np.abs(softmax(scores, t) - uniform_limit(scores)).max() for t in temperatures]
+    assert all(a >= b for a, b in pairwise(gaps))
     assert gaps[-1] < NEAR and "uniform" in verdict(scores, 100.0)
 
 
