@@ -25,9 +25,7 @@ class Settings:
 
     @classmethod
     def from_demo(cls, demo: Demo) -> Settings:
-        scores = demo.params["scores"]
-        assert isinstance(scores, tuple)
-        return cls(tuple(float(s) for s in scores), float(demo.params["temperature"]))
+        return cls(demo.numbers("scores"), demo.number("temperature"))
 
 
 def softmax(scores: np.ndarray | tuple[float, ...], temperature: float = 1.0) -> np.ndarray:
