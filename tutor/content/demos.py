@@ -230,7 +230,8 @@ _SPECS = (
     _spec("activation-explorer", "Activation explorer",
           "An activation function and its derivative, with a cursor on z showing both "
           "values and where the function saturates.",
-          Param("fn", "choice", "relu", "the activation shown first", choices=_ACTIVATIONS)),
+          Param("fn", "choice", "relu", "the activation shown first",
+                choices=("relu", "sigmoid", "tanh", "leaky_relu", "gelu"))),
     _spec("softmax", "Softmax bars",
           "Editable scores turned into probabilities that sum to 1; temperature moves "
           "them between the arg-max and uniform.",
