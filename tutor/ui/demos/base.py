@@ -51,6 +51,7 @@ from tutor.content.demos import DEMOS, DemoSpec
 from tutor.content.model import Demo
 from tutor.events import record_event
 from tutor.ui.demos.status import status_line
+from tutor.ui.widgets.lines_view import LinesView
 from tutor.viz.ascii import to_ascii
 from tutor.viz.display import Display
 
@@ -130,6 +131,7 @@ class DemoWidget(Widget, can_focus=True):
         self._versions: dict[str, int] = {}
         self._dirty = True
         self._lesson_shown = False
+        self._view_sizes: list[tuple[int, int]] = []
 
     # -- parts ---------------------------------------------------------------
 
@@ -228,6 +230,19 @@ class DemoWidget(Widget, can_focus=True):
         """Draw now (after a key, so the learner sees its effect at once)."""
         self._dirty = False
         if self.is_mounted:
+            self.draw()
+            # Text drawn here (a verdict wrapping onto a second line) can resize
+            # the graphics just drawn; draw them again once for their new size.
+            self._view_sizes = self._graphic_sizes()
+            self.call_after_refresh(self._check_sizes)
+
+    def _graphic_sizes(self) -> list[tuple[int, int]]:
+        return [(v.size.width, v.size.height) for v in self.query(LinesView)]
+
+    def _check_sizes(self) -> None:
+        if self.is_mounted and self._graphic_sizes() != self._view_sizes:
+            self._view_sizes = self._graphic_sizes()
+            self._dirty = False
             self.draw()
 
     def _frame(self) -> None:
