@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from tutor.content.model import Demo
 from tutor.lessons.activation_explorer import NAMES, evaluate
@@ -41,13 +43,14 @@ class Neuron:
     def nudged(self, field: str, delta: float) -> Neuron:
         """This neuron with `field` (w1, w2 or b) changed by `delta`, within the limits."""
         value = round(float(getattr(self, field)) + delta, 6)
-        return replace(self, **{field: min(max(value, -LIMIT), LIMIT)})
+        changes: dict[str, Any] = {field: min(max(value, -LIMIT), LIMIT)}
+        return replace(self, **changes)
 
-    def z(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
+    def z(self, x1: ArrayLike, x2: ArrayLike) -> np.ndarray:
         return (self.w1 * np.asarray(x1, np.float64) + self.w2 * np.asarray(x2, np.float64)
                 + self.b)
 
-    def outputs(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
+    def outputs(self, x1: ArrayLike, x2: ArrayLike) -> np.ndarray:
         """activation(w·x + b) by the engine's kernel (float32, as in training)."""
         z = self.z(x1, x2)
         f, _ = evaluate(self.activation, z.reshape(-1).astype(np.float32))
