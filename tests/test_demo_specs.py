@@ -86,3 +86,15 @@ def test_typed_reads_return_the_spec_types_and_refuse_others() -> None:
         softmax.text("temperature")
     with pytest.raises(TypeError, match="data is not a number"):
         demo.number("data")
+
+
+def test_check_demos_lists_every_demo_and_parameter(capsys: pytest.CaptureFixture[str]) -> None:
+    from tutor.cli import main
+
+    assert main(["check", "--demos"]) == 0
+    out = capsys.readouterr().out
+    for spec in DEMOS.values():
+        assert f"{spec.name}: {spec.title}" in out
+        for param in spec.params:
+            assert param.describe() in out
+    assert "temperature: float in [0.01, 100], default 1 - " in out

@@ -315,3 +315,13 @@ DEMOS: dict[str, DemoSpec] = {spec.name: spec for spec in _SPECS}
 def demo_title(name: str) -> str:
     spec = DEMOS.get(name)
     return spec.title if spec else name
+
+
+def describe_demos() -> str:
+    """Every demo with its parameters, for `dltutor check --demos`."""
+    blocks = []
+    for spec in DEMOS.values():
+        lines = [f"{spec.name}: {spec.title}", f"  {spec.summary}"]
+        lines += [f"    {param.describe()}" for param in spec.params] or ["    (no parameters)"]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
