@@ -66,7 +66,8 @@ def test_saturation_is_where_the_slide_says(curves: dict) -> None:
     tanh = saturated_ranges(curves["tanh"])
     assert tanh[1][0] < sigmoid[1][0]  # tanh flattens sooner than sigmoid
     assert saturated_ranges(curves["relu"]) == [(-6.0, 0.0)]  # no gradient for z <= 0
-    assert "never saturated" not in describe_saturation(curves["relu"])
+    assert describe_saturation(curves["relu"]) == "no gradient at all (f'(z) = 0): z <= +0.00"
+    assert describe_saturation(curves["tanh"]).startswith("saturated (f'(z) < 0.05): z <= -")
     assert saturated_ranges(curves["leaky_relu"]) == [(-6.0, 0.0)]  # 0.01 < 0.05: nearly flat
     for name in ("sigmoid", "tanh"):
         c = curves[name]

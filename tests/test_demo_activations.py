@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from ui_helpers import exercise_demo, screen_text, wait_until
+from ui_helpers import exercise_demo, screen_text, shown_demo
 
 from tutor.lessons.activation_explorer import FUNCTIONS, evaluate
 from tutor.options import AppOptions
 from tutor.ui.app import make_app
 from tutor.ui.demos.activation_explorer import ActivationExplorer
-from tutor.ui.screens.deck import DeckScreen
 
 Options = Callable[..., AppOptions]
 
@@ -35,12 +34,8 @@ async def test_plotted_values_are_the_kernels_and_the_cursor_reads_them(
         options_for: Options) -> None:
     app = make_app(options_for(deck="deep-learning", slide="sigmoid"))
     async with app.run_test(size=(120, 40)) as pilot:
-        deck = app.screen
-        assert isinstance(deck, DeckScreen)
-        await wait_until(pilot, lambda: isinstance(deck.demo, ActivationExplorer)
-                         and _ready(deck.demo), what="the kernel")
-        demo = deck.demo
-        assert isinstance(demo, ActivationExplorer) and demo.name_shown == "sigmoid"
+        demo = await shown_demo(pilot, ActivationExplorer, _ready)
+        assert demo.name_shown == "sigmoid"
         for name in FUNCTIONS:
             f, df = evaluate(name, demo.curves[name].z)
             np.testing.assert_array_equal(demo.curves[name].f, f)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from ui_helpers import exercise_demo, screen_text, wait_until
+from ui_helpers import exercise_demo, screen_text, shown_demo
 
 from tutor.options import AppOptions
 from tutor.ui.app import make_app
 from tutor.ui.demos.softmax import SoftmaxDemo
-from tutor.ui.screens.deck import DeckScreen
 
 Options = Callable[..., AppOptions]
 
@@ -29,11 +28,7 @@ async def test_temperature_keys_reach_both_limits(key: str, lesson: str,
                                                   options_for: Options) -> None:
     app = make_app(options_for(deck="deep-learning", slide="softmax"))
     async with app.run_test(size=(120, 40)) as pilot:
-        deck = app.screen
-        assert isinstance(deck, DeckScreen)
-        await wait_until(pilot, lambda: isinstance(deck.demo, SoftmaxDemo) and deck.demo.has_focus)
-        demo = deck.demo
-        assert isinstance(demo, SoftmaxDemo)
+        demo = await shown_demo(pilot, SoftmaxDemo)
         for _ in range(15):
             await pilot.press(key)
         await pilot.pause()
@@ -46,11 +41,7 @@ async def test_temperature_keys_reach_both_limits(key: str, lesson: str,
 async def test_scores_change_the_selected_bar(options_for: Options) -> None:
     app = make_app(options_for(deck="deep-learning", slide="softmax"))
     async with app.run_test(size=(120, 40)) as pilot:
-        deck = app.screen
-        assert isinstance(deck, DeckScreen)
-        await wait_until(pilot, lambda: isinstance(deck.demo, SoftmaxDemo) and deck.demo.has_focus)
-        demo = deck.demo
-        assert isinstance(demo, SoftmaxDemo)
+        demo = await shown_demo(pilot, SoftmaxDemo)
         before = demo.probabilities
         await pilot.press("down", "down", "plus", "plus", "plus", "plus")
         await pilot.pause()

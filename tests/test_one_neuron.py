@@ -6,14 +6,13 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from ui_helpers import exercise_demo, screen_text, wait_until
+from ui_helpers import exercise_demo, screen_text, shown_demo
 
 from tutor.content.demos import parse_demo
 from tutor.lessons.one_neuron import Neuron, pixel_centres, pixel_of, plane, verdict
 from tutor.options import AppOptions
 from tutor.ui.app import make_app
 from tutor.ui.demos.one_neuron import OneNeuron
-from tutor.ui.screens.deck import DeckScreen
 
 Options = Callable[..., AppOptions]
 
@@ -68,12 +67,7 @@ async def test_one_neuron_slide_at_both_sizes_with_and_without_colour(
 async def test_cursor_reads_activation_of_w_x_plus_b(options_for: Options) -> None:
     app = make_app(options_for(deck="deep-learning", slide="neuron-formula"))
     async with app.run_test(size=(120, 40)) as pilot:
-        deck = app.screen
-        assert isinstance(deck, DeckScreen)
-        await wait_until(pilot, lambda: isinstance(deck.demo, OneNeuron)
-                         and deck.demo.kernel_ready, what="the kernel")
-        demo = deck.demo
-        assert isinstance(demo, OneNeuron)
+        demo = await shown_demo(pilot, OneNeuron, lambda d: d.kernel_ready)
         # w1 up twice, b down, cursor x2 down three times, then each activation in turn.
         await pilot.press("plus", "plus", "down", "down", "minus", "down", "down",
                           "minus", "minus", "minus")

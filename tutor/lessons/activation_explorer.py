@@ -94,6 +94,8 @@ def describe_saturation(curves: Curves) -> str:
             parts.append(f"z >= {lo:+.2f}")
         else:
             parts.append(f"{lo:+.2f} <= z <= {hi:+.2f}")
+    if not curves.df[curves.saturated].any():  # ReLU: flat, not merely nearly flat
+        return "no gradient at all (f'(z) = 0): " + " and ".join(parts)
     return f"saturated (f'(z) < {SATURATED}): " + " and ".join(parts)
 
 
