@@ -158,8 +158,12 @@ class DeckScreen(TutorScreen):
         if scroller.display:
             scroller.scroll_relative(y=rows, animate=False)
 
+    def offers(self, action: str) -> bool:
+        """Whether `action` means anything here (the help lists only those)."""
+        return action != "toggle_demo" or self.layout_mode == "toggle"
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "toggle_demo" and self.layout_mode != "toggle":
+        if not self.offers(action):
             return False
         return super().check_action(action, parameters)
 
