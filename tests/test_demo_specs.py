@@ -75,3 +75,26 @@ def test_a_bool_parameter_reads_the_usual_spellings() -> None:
     assert [flag.parse(v) for v in ("true", "On", "no", "FALSE")] == [True, True, False, False]
     with pytest.raises(ValueError, match="expected true or false"):
         flag.parse("maybe")
+
+
+def test_typed_reads_return_the_spec_types_and_refuse_others() -> None:
+    demo = parse_demo("simple-vs-deep hidden=4,8")
+    assert demo.integers("hidden") == (4, 8) and demo.text("data") == "circles"
+    softmax = parse_demo("softmax")
+    assert softmax.numbers("scores") == (2.0, 1.0, 0.1) and softmax.number("temperature") == 1.0
+    with pytest.raises(TypeError, match="temperature is not text"):
+        softmax.text("temperature")
+    with pytest.raises(TypeError, match="data is not a number"):
+        demo.number("data")
+
+
+def test_check_demos_lists_every_demo_and_parameter(capsys: pytest.CaptureFixture[str]) -> None:
+    from tutor.cli import main
+
+    assert main(["check", "--demos"]) == 0
+    out = capsys.readouterr().out
+    for spec in DEMOS.values():
+        assert f"{spec.name}: {spec.title}" in out
+        for param in spec.params:
+            assert param.describe() in out
+    assert "temperature: float in [0.01, 100], default 1 - " in out

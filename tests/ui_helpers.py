@@ -11,11 +11,12 @@ import asyncio
 import os
 import threading
 from collections.abc import Callable, Collection, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.app import App
 from textual.pilot import Pilot
 
+D = TypeVar("D")
 TRAINER_THREAD = "dltutor-trainer"
 SIZES = ((80, 24), (120, 40))
 WAIT_S = 60.0
@@ -52,6 +53,25 @@ async def wait_for_no_trainers(before: Collection[threading.Thread] = (),
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"trainer threads still alive: {left}")
         await asyncio.sleep(0.05)
+
+
+async def shown_demo(pilot: Pilot[Any], cls: type[D],
+                     ready: Callable[[D], bool] | None = None) -> D:
+    """The demo of the slide the app opened on, once it is mounted, has the
+    keys, and (if given) `ready(demo)` holds, e.g. its kernel compiled."""
+    from tutor.ui.screens.deck import DeckScreen
+
+    deck = pilot.app.screen
+    assert isinstance(deck, DeckScreen), f"app did not open a slide: {deck}"
+
+    def shown() -> bool:
+        demo = deck.demo
+        return (isinstance(demo, cls) and demo.has_focus
+                and (ready is None or ready(demo)))
+
+    await wait_until(pilot, shown, what=f"{cls.__name__} to be ready")
+    assert isinstance(deck.demo, cls)
+    return deck.demo
 
 
 async def exercise_demo(

@@ -80,7 +80,15 @@ def cmd_check(argv: Sequence[str]) -> int:
     parser.add_argument("--stats", action="store_true",
                         help="also print each deck's word count, slides that scroll at 80x24 "
                              "and how often the longest quiz choice is the right one")
+    parser.add_argument("--demos", action="store_true",
+                        help="list the live demos a slide's 'demo:' line may name, "
+                             "with their parameters, and exit")
     args = parser.parse_args(argv)
+    if args.demos:
+        from tutor.content.demos import describe_demos
+
+        print(describe_demos())
+        return 0
     from tutor.checks import deck_stats, format_stats, lint_deck
     from tutor.content import load_library
     from tutor.content.inert import inert

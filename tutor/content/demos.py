@@ -230,7 +230,8 @@ _SPECS = (
     _spec("activation-explorer", "Activation explorer",
           "An activation function and its derivative, with a cursor on z showing both "
           "values and where the function saturates.",
-          Param("fn", "choice", "relu", "the activation shown first", choices=_ACTIVATIONS)),
+          Param("fn", "choice", "relu", "the activation shown first",
+                choices=("relu", "sigmoid", "tanh", "leaky_relu", "gelu"))),
     _spec("softmax", "Softmax bars",
           "Editable scores turned into probabilities that sum to 1; temperature moves "
           "them between the arg-max and uniform.",
@@ -314,3 +315,13 @@ DEMOS: dict[str, DemoSpec] = {spec.name: spec for spec in _SPECS}
 def demo_title(name: str) -> str:
     spec = DEMOS.get(name)
     return spec.title if spec else name
+
+
+def describe_demos() -> str:
+    """Every demo with its parameters, for `dltutor check --demos`."""
+    blocks = []
+    for spec in DEMOS.values():
+        lines = [f"{spec.name}: {spec.title}", f"  {spec.summary}"]
+        lines += [f"    {param.describe()}" for param in spec.params] or ["    (no parameters)"]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)

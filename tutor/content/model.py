@@ -20,6 +20,44 @@ class Demo:
     name: str
     params: dict[str, ParamValue] = field(default_factory=dict)
 
+    # Typed reads for widgets and lessons (the spec guarantees the type; these
+    # say so to the type checker, and fail loudly if a spec and a reader disagree).
+    def number(self, key: str) -> float:
+        value = self.params[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(f"demo {self.name}: {key} is not a number: {value!r}")
+        return float(value)
+
+    def integer(self, key: str) -> int:
+        value = self.params[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"demo {self.name}: {key} is not a whole number: {value!r}")
+        return value
+
+    def text(self, key: str) -> str:
+        value = self.params[key]
+        if not isinstance(value, str):
+            raise TypeError(f"demo {self.name}: {key} is not text: {value!r}")
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self.params[key]
+        if not isinstance(value, bool):
+            raise TypeError(f"demo {self.name}: {key} is not true/false: {value!r}")
+        return value
+
+    def numbers(self, key: str) -> tuple[float, ...]:
+        value = self.params[key]
+        if not isinstance(value, tuple):
+            raise TypeError(f"demo {self.name}: {key} is not a list: {value!r}")
+        return tuple(float(v) for v in value)
+
+    def integers(self, key: str) -> tuple[int, ...]:
+        value = self.params[key]
+        if not isinstance(value, tuple) or not all(isinstance(v, int) for v in value):
+            raise TypeError(f"demo {self.name}: {key} is not a list of whole numbers: {value!r}")
+        return tuple(int(v) for v in value)
+
 
 @dataclass(frozen=True)
 class Slide:

@@ -24,6 +24,7 @@ from tutor.progress import ProgressStore
 from tutor.ui.screens.base import MIN_HEIGHT, MIN_WIDTH
 from tutor.ui.widgets.too_small import TooSmall
 from tutor.viz.ascii import to_ascii
+from tutor.viz.display import Display
 
 # How keys are named in the footer and the help; arrows only without --ascii.
 _KEY_NAMES = {"pageup": "PgUp", "pagedown": "PgDn", "escape": "Esc", "enter": "Enter",
@@ -51,6 +52,9 @@ class TutorApp(App[None]):
 
     def __init__(self, options: AppOptions, library: Library, store: ProgressStore,
                  notice: str | None = None) -> None:
+        # Before App.__init__, which takes NO_COLOR out of the environment.
+        self.graphics = Display.detect(ascii=options.ascii)
+        """How live demos draw: glyphs and colour for this terminal."""
         super().__init__()
         self.options = options
         self.library = library

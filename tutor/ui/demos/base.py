@@ -9,8 +9,30 @@ the widget's `FPS` redraws only when a newer snapshot arrived or a key
 changed something, so an idle demo sends nothing to the terminal.
 
 Subclasses yield their parts from `compose_demo`, draw them in `draw`, and
-call `changed()` (or `redraw()`, for key latency) after a key changes what
-they show. Their keys are ordinary `BINDINGS`, shown in the footer and `?`.
+call `redraw()` after a key changes what they show (the learner sees it at
+once) or `changed()` to leave it to the next frame. Their keys are ordinary
+`BINDINGS`, shown in the footer and `?`. A sketch:
+
+    @register("lr-race")
+    class LrRace(DemoWidget):
+        FPS = 10
+        BINDINGS = [Binding("space", "pause", "Pause / run")]
+
+        def compose_demo(self) -> Iterable[Widget]:
+            yield LinesView(id="curves")
+
+        def start(self) -> None:            # once, when mounted
+            for rate in self.demo.params["rates"]:
+                self.own(Trainer(..., on_publish=self.publisher(str(rate)))).start()
+
+        def draw(self) -> None:             # on the UI thread, at most FPS a second
+            view = self.query_one("#curves", LinesView)
+            view.set_lines(line_chart(series, view.size.width, view.size.height,
+                                      self.graphics))
+            self.show_status("0.3", "rate 0.3")
+
+The display setting is `self.graphics` (a `tutor.viz.display.Display`):
+`display` is taken by Textual (whether the widget is shown).
 """
 
 from __future__ import annotations
@@ -29,7 +51,9 @@ from tutor.content.demos import DEMOS, DemoSpec
 from tutor.content.model import Demo
 from tutor.events import record_event
 from tutor.ui.demos.status import status_line
+from tutor.ui.widgets.lines_view import LinesView
 from tutor.viz.ascii import to_ascii
+from tutor.viz.display import Display
 
 if TYPE_CHECKING:
     from tutor.nn.snapshot import Snapshot
@@ -50,15 +74,14 @@ class DemoWidget(Widget, can_focus=True):
         height: 1fr;
         layout: vertical;
     }
-    DemoWidget > .demo-status, DemoWidget > .demo-verdict {
+    DemoWidget > .demo-status {
         height: 1;
         text-wrap: nowrap;
         text-overflow: ellipsis;
-    }
-    DemoWidget > .demo-status {
         color: $text-muted;
     }
     DemoWidget > .demo-verdict {
+        height: auto;
         text-style: bold;
     }
     """
@@ -94,17 +117,21 @@ class DemoWidget(Widget, can_focus=True):
             self.result = result
             self.error = error
 
-    def __init__(self, demo: Demo, *, ascii: bool = False, id: str | None = None) -> None:
+    def __init__(self, demo: Demo, graphics: Display | None = None, *,
+                 id: str | None = None) -> None:
         super().__init__(id=id, classes="demo")
         self.demo = demo
         self.spec: DemoSpec | None = DEMOS.get(demo.name)
-        self.ascii = ascii
+        self.graphics = graphics or Display.detect()
+        """Glyphs and colour to draw with (the app's; `display` is Textual's)."""
+        self.ascii = self.graphics.ascii
         self.snapshots: dict[str, Snapshot] = {}
         """Newest snapshot of each owned trainer, by the name given to `publisher`."""
         self._trainers: list[Owned] = []
         self._versions: dict[str, int] = {}
         self._dirty = True
         self._lesson_shown = False
+        self._view_sizes: list[tuple[int, int]] = []
 
     # -- parts ---------------------------------------------------------------
 
@@ -128,6 +155,9 @@ class DemoWidget(Widget, can_focus=True):
 
     def on_unmount(self) -> None:
         self.stop_trainers()
+
+    def on_resize(self) -> None:
+        self.redraw()  # renderers draw for the size the layout gave
 
     # -- trainers --------------------------------------------------------------
 
@@ -200,6 +230,19 @@ class DemoWidget(Widget, can_focus=True):
         """Draw now (after a key, so the learner sees its effect at once)."""
         self._dirty = False
         if self.is_mounted:
+            self.draw()
+            # Text drawn here (a verdict wrapping onto a second line) can resize
+            # the graphics just drawn; draw them again once for their new size.
+            self._view_sizes = self._graphic_sizes()
+            self.call_after_refresh(self._check_sizes)
+
+    def _graphic_sizes(self) -> list[tuple[int, int]]:
+        return [(v.size.width, v.size.height) for v in self.query(LinesView)]
+
+    def _check_sizes(self) -> None:
+        if self.is_mounted and self._graphic_sizes() != self._view_sizes:
+            self._view_sizes = self._graphic_sizes()
+            self._dirty = False
             self.draw()
 
     def _frame(self) -> None:

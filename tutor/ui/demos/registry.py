@@ -17,6 +17,7 @@ from typing import TypeVar
 from tutor.content.demos import DEMOS
 from tutor.content.model import Demo
 from tutor.ui.demos.base import DemoWidget, Placeholder
+from tutor.viz.display import Display
 
 W = TypeVar("W", bound=type[DemoWidget])
 
@@ -72,8 +73,8 @@ def is_built(name: str) -> bool:
     return widget_class(name) is not None
 
 
-def make_demo(demo: Demo, *, ascii: bool = False) -> DemoWidget:
+def make_demo(demo: Demo, graphics: Display | None = None) -> DemoWidget:
     """The widget for a slide's demo: its own class, or a placeholder saying
     what the demo will show."""
     cls = widget_class(demo.name) or Placeholder
-    return cls(demo, ascii=ascii)
+    return cls(demo, graphics)

@@ -111,7 +111,7 @@ class DeckScreen(TutorScreen):
         demo = self.deck.slides[self.index].demo
         self.demo_shown = False
         if demo is not None:
-            self._demo = make_demo(demo, ascii=self.tutor.ascii)
+            self._demo = make_demo(demo, self.tutor.graphics)
             # A demo not built yet is a note at the end of the text, scrolling with it.
             where = "#slide-scroll" if isinstance(self._demo, Placeholder) else "#demo-pane"
             self.query_one(where).mount(self._demo)
@@ -158,8 +158,12 @@ class DeckScreen(TutorScreen):
         if scroller.display:
             scroller.scroll_relative(y=rows, animate=False)
 
+    def offers(self, action: str) -> bool:
+        """Whether `action` means anything here (the help lists only those)."""
+        return action != "toggle_demo" or self.layout_mode == "toggle"
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "toggle_demo" and self.layout_mode != "toggle":
+        if not self.offers(action):
             return False
         return super().check_action(action, parameters)
 

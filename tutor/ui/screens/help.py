@@ -47,7 +47,8 @@ class HelpScreen(ModalScreen[None]):
         for binding in bindings:
             if not isinstance(binding, Binding) or not binding.description:
                 continue
-            if self.below.check_action(binding.action, ()) is False:
+            offers = getattr(self.below, "offers", None)
+            if offers is not None and not offers(binding.action):
                 continue  # e.g. "d" on a slide without a demo
             if binding.key == "ctrl+c":
                 continue
