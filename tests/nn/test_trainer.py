@@ -584,3 +584,18 @@ def test_curve_keeps_bounded_size_and_shape():
     assert steps[-1] <= 100 and np.all(np.diff(steps) > 0)
     assert np.all(np.diff(values) > 0)
     assert values[-1] == pytest.approx(np.mean(np.arange(1, 101)[steps[-2] : steps[-1]]))
+
+
+def test_headless_training_publishes_what_the_trainer_would(make_trainer):
+    from tutor.nn.run import train_headless
+
+    options = {"batch_size": 16, "steps_per_chunk": 5, "eval_every": 10, "max_steps": 40}
+    watched = make_trainer(**options)
+    watched.trainer.start()
+    threaded = watched.wait_for(lambda s: s.state == "done", "the end")
+    here = train_headless(lambda seed: FakeModel(FakeConfig(), seed), blobs(), steps=40,
+                          **options)
+    assert (here.state, here.step) == ("done", 40)
+    for name in ("loss_steps", "train_loss", "eval_steps", "val_loss", "val_accuracy_curve"):
+        np.testing.assert_array_equal(getattr(here, name), getattr(threaded, name))
+    np.testing.assert_array_equal(here.params["w"], threaded.params["w"])

@@ -3,7 +3,9 @@
 The `Trainer`'s worker thread owns one `Run` at a time (a reset starts a new
 one) and decides *when* to train; the run decides what a step means: the
 loss curve, when the run has diverged or is done, what the screen gets to
-see of the model at each publication.
+see of the model at each publication. `train_headless` drives a run the same
+way in the calling thread, so a lesson's truth test measures what its demo
+shows.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from tutor.nn.base import Model
-from tutor.nn.snapshot import History, State
-from tutor.nn.splits import MiniBatches, Splits
+from tutor.nn.snapshot import History, Snapshot, State
+from tutor.nn.splits import Dataset, MiniBatches, Splits
 
 DIVERGE_FACTOR = 100.0
 """A run counts as diverged once its loss exceeds this many times its first
@@ -132,3 +134,30 @@ class Run:
             "steps_per_second": self.steps_per_second,
             "error": self.error,
         }
+
+
+def train_headless(
+    build: Callable[[int], Model],
+    dataset: Dataset,
+    *,
+    batch_size: int,
+    steps_per_chunk: int,
+    steps: int,
+    eval_every: int | None = None,
+    max_steps: int | None = None,
+    seed: int = 0,
+    probe: np.ndarray | None = None,
+    grid: np.ndarray | None = None,
+) -> Snapshot:
+    """Train in the calling thread exactly as a `Trainer` started with the
+    same arguments would (model, batch order, chunks, divergence rule,
+    evaluations), for `steps` steps or until the run halts, and return the
+    snapshot it would publish. No thread, no throttle: for truth tests and
+    benchmarks that must measure what the screen shows."""
+    data = Splits.of(dataset)
+    run = Run(build(seed), data, data.default_probe() if probe is None else probe, grid,
+              eval_every or steps_per_chunk, max_steps)
+    batches = MiniBatches(data.X_train, data.y_train, batch_size, seed)
+    while run.step < steps and run.halt is None:
+        run.train(min(steps_per_chunk, steps - run.step), batches, lambda: False)
+    return Snapshot(state=run.halt or "paused", batch_size=batches.batch_size, **run.published())
