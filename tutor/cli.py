@@ -173,7 +173,6 @@ def cmd_warmup(argv: Sequence[str]) -> int:
     if unsafe:
         print(unsafe, file=sys.stderr)
         return 2
-    import os
     import time
 
     from tutor.nn.warmup import GROUPS, warm_up
