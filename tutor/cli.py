@@ -181,12 +181,26 @@ def cmd_warmup(argv: Sequence[str]) -> int:
     if unsafe:
         print(unsafe, file=sys.stderr)
         return 2
-    from tutor.nn.warmup import warm_up
+    import time
 
-    seconds = warm_up()
-    for name, spent in seconds.items():
-        print(f"{name:<12} {spent:6.2f} s")
-    print(f"{'total':<12} {sum(seconds.values()):6.2f} s   cache: {os.environ['NUMBA_CACHE_DIR']}")
+    from tutor.nn.warmup import GROUPS, warm_up
+
+    print(f"compiling the kernels of {len(GROUPS)} model families "
+          "(a minute or two the first time, instant once cached)", flush=True)
+    live = sys.stdout.isatty()
+    started = time.perf_counter()
+
+    def show(group: str, done: int, total: int) -> None:
+        if live:  # one line per group, redrawn as its kernels compile
+            print(f"\r{group:<12} {done:3d} of {total:<3d} kernels "
+                  f"{time.perf_counter() - started:6.1f} s", end="", flush=True)
+
+    seconds: dict[str, float] = {}
+    for group in GROUPS:
+        seconds.update(warm_up([group], on_progress=show))
+        print(f"\r{group:<12} ready {'':14} {seconds[group]:6.2f} s", flush=True)
+    print(f"{'total':<12} {'':20} {sum(seconds.values()):6.2f} s   "
+          f"cache: {os.environ['NUMBA_CACHE_DIR']}")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -12,18 +13,25 @@ import pytest
 from tutor.nn.base import OptimizerConfig
 from tutor.nn.datasets import moons, tabular_linear
 from tutor.nn.models import mlp
-from tutor.nn.trainer import Trainer
+from tutor.nn.trainer import Snapshot, Trainer
 
 SCHEDSTAT = Path("/proc/thread-self/schedstat")
 
 HANG_GUARD_S = 120  # only against a hang: a cold numba cache compiles inside the thread
 
 
-def settle(trainer: Trainer) -> None:
-    """Wait until the trainer stops running by itself (done, diverged, error)."""
+def wait_for(trainer: Trainer, predicate: Callable[[Snapshot], bool]) -> Snapshot:
+    """Poll snapshots until `predicate` holds (the deadline only guards against a hang)."""
     deadline = time.perf_counter() + HANG_GUARD_S
-    while trainer.snapshot().state == "running" and time.perf_counter() < deadline:
+    while not predicate(trainer.snapshot()):
+        assert time.perf_counter() < deadline, f"hung in state {trainer.snapshot().state}"
         time.sleep(0.005)
+    return trainer.snapshot()
+
+
+def settle(trainer: Trainer) -> Snapshot:
+    """Wait until training ends by itself (done, diverged, error)."""
+    return wait_for(trainer, lambda s: s.state in ("done", "diverged", "error"))
 
 
 def _busy_loop_blocked_share(seconds: float) -> tuple[float, int]:
@@ -53,19 +61,21 @@ def _blocked_share_while_training(model, X, y) -> float:
     class Split:
         X_train, y_train, X_val, y_val = X, y, X[:0], y[:0]
 
-    trainer = Trainer(model, Split(), batch_size=len(X), steps_per_chunk=5, eval_every=10**9)
+    trainer = Trainer(lambda seed: model, Split(), batch_size=len(X), steps_per_chunk=5,
+                      eval_every=10**9)
     try:
-        trainer.start()
+        assert trainer.start().wait(HANG_GUARD_S)
         shares = []
         for _ in range(3):
             share, iterations = _busy_loop_blocked_share(0.1)
             assert iterations > 0
             shares.append(share)
-        trainer.pause()
+        assert trainer.pause().wait(HANG_GUARD_S)
         assert trainer.snapshot().step > 0 and trainer.snapshot().state == "paused"
         return float(np.median(shares))
     finally:
         trainer.stop()
+        trainer.join(HANG_GUARD_S)
 
 
 def _xor_batch(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -104,8 +114,8 @@ def test_too_large_lr_diverges_without_raising(seed):
         sizes=(5, 16, 16, 1), activation="tanh", loss="mse",
         optimizer=OptimizerConfig("sgd", lr=10.0),
     )
-    trainer = Trainer(mlp.MLP(config, seed=seed), data, batch_size=32, steps_per_chunk=20,
-                      max_steps=5000)
+    trainer = Trainer(lambda seed: mlp.MLP(config, seed=seed), data, batch_size=32,
+                      steps_per_chunk=20, max_steps=5000, seed=seed)
     try:
         trainer.start()
         settle(trainer)
@@ -114,22 +124,21 @@ def test_too_large_lr_diverges_without_raising(seed):
         assert snap.step < 5000
         # The learner lowers the rate and starts again: training works.
         trainer.set_lr(0.01)
-        trainer.reset()
-        deadline = time.perf_counter() + HANG_GUARD_S
-        while trainer.snapshot().step < 200 and time.perf_counter() < deadline:
-            time.sleep(0.005)
-        assert trainer.snapshot().state == "running"
-        assert np.all(np.isfinite(trainer.snapshot().train_loss))
+        assert trainer.reset().wait(HANG_GUARD_S)
+        snap = wait_for(trainer, lambda s: s.step >= 200)
+        assert snap.state == "running"
+        assert np.all(np.isfinite(snap.train_loss))
     finally:
         trainer.stop()
+        trainer.join(HANG_GUARD_S)
 
 
 def test_real_mlp_learns_moons_with_live_settings():
     data = moons(n=300, seed=0)
     config = mlp.MLPConfig(sizes=(2, 16, 16, 1), activation="tanh", dropout=0.1)
     grid = np.stack(np.meshgrid(np.linspace(-2, 2, 9), np.linspace(-2, 2, 9)), -1).reshape(-1, 2)
-    trainer = Trainer(mlp.MLP(config, seed=0), data, batch_size=32, steps_per_chunk=25,
-                      max_steps=1500, grid=grid.astype(np.float32))
+    trainer = Trainer(lambda seed: mlp.MLP(config, seed=seed), data, batch_size=32,
+                      steps_per_chunk=25, max_steps=1500, grid=grid.astype(np.float32))
     try:
         trainer.start()
         trainer.set_lr(0.02)
@@ -145,10 +154,11 @@ def test_real_mlp_learns_moons_with_live_settings():
         assert snap.inspection["hidden_0"].shape == (60, 16)
     finally:
         trainer.stop()
+        trainer.join(HANG_GUARD_S)
 
 
 def _lesson_setup(name: str):
-    """(model, dataset) of one engine model on the dataset of its lessons."""
+    """(model factory, dataset) of one engine model on the dataset of its lessons."""
     from tutor.nn.datasets import attention_task, lag_sequences, shapes, spiral
     from tutor.nn.models.attention import TinyAttention, TinyAttentionConfig
     from tutor.nn.models.cnn import TinyCNN, TinyCNNConfig
@@ -156,26 +166,29 @@ def _lesson_setup(name: str):
     from tutor.nn.models.sequence import SequenceClassifier, SequenceClassifierConfig
 
     if name == "mlp":
-        return mlp.MLP(mlp.MLPConfig(sizes=(2, 16, 3), loss="cross_entropy")), spiral(n=150)
+        config = mlp.MLPConfig(sizes=(2, 16, 3), loss="cross_entropy")
+        return lambda seed: mlp.MLP(config, seed), spiral(n=150)
     if name == "logistic":
-        return LogisticRegression(LogisticRegressionConfig(n_classes=3)), spiral(n=150)
+        return (lambda seed: LogisticRegression(LogisticRegressionConfig(n_classes=3), seed),
+                spiral(n=150))
     if name == "cnn":
-        return TinyCNN(TinyCNNConfig()), shapes(n=120)
+        return lambda seed: TinyCNN(TinyCNNConfig(), seed), shapes(n=120)
     if name in ("rnn", "gru", "lstm"):
-        return SequenceClassifier(SequenceClassifierConfig(cell=name)), lag_sequences(n=120)
+        cell = SequenceClassifierConfig(cell=name)
+        return lambda seed: SequenceClassifier(cell, seed), lag_sequences(n=120)
     data = attention_task("previous", n=120)
     if name == "attention-last":  # one label per sequence
         data = dataclasses.replace(data, y_train=data.y_train[:, -1], y_val=data.y_val[:, -1])
-        return TinyAttention(TinyAttentionConfig(target="last")), data
-    return TinyAttention(TinyAttentionConfig()), data
+        return lambda seed: TinyAttention(TinyAttentionConfig(target="last"), seed), data
+    return lambda seed: TinyAttention(TinyAttentionConfig(), seed), data
 
 
 @pytest.mark.parametrize(
     "name", ["mlp", "logistic", "cnn", "rnn", "gru", "lstm", "attention", "attention-last"]
 )
 def test_every_model_trains_under_the_trainer(name):
-    model, data = _lesson_setup(name)
-    trainer = Trainer(model, data, batch_size=16, steps_per_chunk=10, max_steps=60)
+    build, data = _lesson_setup(name)
+    trainer = Trainer(build, data, batch_size=16, steps_per_chunk=10, max_steps=60)
     try:
         trainer.start()
         settle(trainer)
@@ -184,10 +197,12 @@ def test_every_model_trains_under_the_trainer(name):
         assert snap.step == 60 and np.all(np.isfinite(snap.train_loss))
         assert list(snap.eval_steps) == [0, 10, 20, 30, 40, 50, 60]
         assert 0.0 <= snap.val_accuracy <= 1.0 and snap.inspection
-        trainer.reset(seed=1)
-        assert trainer.snapshot().step < 60
+        trainer.pause()  # else the reset run starts training at once
+        assert trainer.reset(seed=1).wait(HANG_GUARD_S)
+        assert trainer.snapshot().step == 0 and trainer.snapshot().state == "paused"
     finally:
         trainer.stop()
+        trainer.join(HANG_GUARD_S)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -199,14 +214,15 @@ def test_exploding_classification_loss_counts_as_diverged(seed):
     def run(lr: float) -> str:
         config = mlp.MLPConfig(sizes=(2, 16, 16, 1), activation="tanh",
                                optimizer=OptimizerConfig("sgd", lr=lr))
-        trainer = Trainer(mlp.MLP(config, seed=seed), data, batch_size=1000,
-                          steps_per_chunk=50, max_steps=300)
+        trainer = Trainer(lambda seed: mlp.MLP(config, seed=seed), data, batch_size=1000,
+                          steps_per_chunk=50, max_steps=300, seed=seed)
         try:
             trainer.start()
             settle(trainer)
             return trainer.snapshot().state
         finally:
             trainer.stop()
+            trainer.join(HANG_GUARD_S)
 
     assert run(50.0) == "diverged"
     assert run(0.5) == "done"

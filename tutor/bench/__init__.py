@@ -19,8 +19,12 @@ Modules:
     compile_time  cold compile and warm first step, in fresh processes
     report        the table, the extra lines and the JSON
     cli           argument parsing and the run as a whole
+    ui            `--ui`: every live demo in a pseudo-terminal (bytes/s, CPU,
+                  frames, key latency, time to its lesson)
+    pty_session   runs one program in a pty and records what it writes
 
-Usage: `dltutor bench [--json] [--quick] [--only NAME,...] [--no-compile] [--check]`
+Usage: `dltutor bench [--json] [--quick] [--only NAME,...] [--no-compile] [--check]`,
+`dltutor bench --ui [--json] [--seconds S] [--only DEMO,...] [--check]`
 or `python -m tutor.bench ...`.
 """
 

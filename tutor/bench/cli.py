@@ -28,6 +28,8 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--no-compile", action="store_true", help="skip the compile subprocesses")
     parser.add_argument("--rounds", type=int, help="timing rounds per workload")
     parser.add_argument("--check", action="store_true", help="exit 1 unless every target is met")
+    parser.add_argument("--ui", action="store_true",
+                        help="measure the live demos in a terminal instead (see --ui --help)")
     return parser.parse_args(list(argv))
 
 
@@ -37,7 +39,12 @@ def _progress(enabled: bool, message: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parse(sys.argv[1:] if argv is None else argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--ui" in argv:
+        from tutor.bench import ui
+
+        return ui.main([a for a in argv if a != "--ui"])
+    args = _parse(argv)
     chosen_names = args.only.split(",") if args.only else list(WORKLOAD_NAMES)
     unknown = [n for n in chosen_names if n not in WORKLOAD_NAMES]
     if unknown:

@@ -1,30 +1,72 @@
-"""What the UI may ask of a running `Trainer`, checked on the caller's thread.
+"""What the UI may ask of a running `Trainer`, and the `Ticket` it gets back.
 
-Changes wait in one `Commands` record until the worker thread applies them
-between two training steps; a value that fails its check never gets there.
+A control call checks its value on the caller's thread (a bad value raises
+there and never reaches the worker), queues a `Command` and returns its
+`Ticket` at once. The worker applies queued commands between two training
+steps, publishes a snapshot that shows their effect, then marks the tickets
+done: whoever needs to know (a test, a script) waits on the ticket; the UI
+just draws the next snapshot.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
+from typing import Literal
+
+CommandKind = Literal[
+    "run", "pause", "step", "reset", "lr", "batch_size", "dropout", "cpu_share"
+]
+
+
+class TrainerStopped(RuntimeError):
+    """A control call reached a trainer after `stop()`: its worker is gone."""
+
+
+class Ticket:
+    """The receipt of one control call: done once the worker has applied it
+    and published a snapshot showing the result (or has dropped it)."""
+
+    __slots__ = ("_applied", "_event", "error")
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._applied = False
+        self.error: str | None = None
+        """Why the worker dropped the command, if it did (e.g. "stopped")."""
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until done; True if the command was applied."""
+        return self._event.wait(timeout) and self._applied
+
+    @property
+    def done(self) -> bool:
+        """Applied, or dropped (see `error`)."""
+        return self._event.is_set()
+
+    @property
+    def applied(self) -> bool:
+        return self._applied
+
+    def resolve(self, error: str | None = None) -> None:
+        """Worker side: applied if `error` is None, else dropped."""
+        self.error = error
+        self._applied = error is None
+        self._event.set()
+
+    def __repr__(self) -> str:
+        status = "pending" if not self.done else "applied" if self._applied else self.error
+        return f"<Ticket {status}>"
 
 
 @dataclass
-class Commands:
-    """Requests from the UI thread, applied by the worker between steps."""
+class Command:
+    """One queued request; `value` is already checked."""
 
-    reset: bool = False
-    reset_seed: int | None = None
-    lr: float | None = None
-    batch_size: int | None = None
-    dropout: float | None = None
-    cpu_share: float | None = None
-
-    def any(self) -> bool:
-        return self.reset or any(
-            value is not None for value in (self.lr, self.batch_size, self.dropout, self.cpu_share)
-        )
+    kind: CommandKind
+    value: float | int | None = None
+    ticket: Ticket = field(default_factory=Ticket)
 
 
 def checked_lr(lr: float) -> float:

@@ -19,7 +19,13 @@ import numpy as np
 from tutor.nn.base import Model
 from tutor.nn.splits import Splits
 
-State = Literal["idle", "running", "paused", "diverged", "done", "error"]
+State = Literal[
+    "preparing", "idle", "running", "paused", "diverged", "done", "error", "stopped"
+]
+"""preparing: the worker builds the model and compiles its kernels (see
+`Snapshot.prepare`); idle: ready, not started; running / paused: as asked;
+diverged: loss non-finite or 100x its start; done: `max_steps` reached; error:
+the model raised; stopped: the worker has ended (`Trainer.stop()`)."""
 
 CURVE_POINTS = 2048
 """Most points a history curve keeps; older points are merged pairwise."""
@@ -52,10 +58,12 @@ def _no_arrays() -> Mapping[str, np.ndarray]:
 
 @dataclass(frozen=True, eq=False)  # arrays have no truth value: compare snapshots by identity
 class Snapshot:
-    """What the trainer looked like after one chunk: immutable, share freely.
+    """What the trainer looked like at one moment: immutable, share freely.
 
+    `params`, `predictions` and `inspection` always show the model at `step`.
     Curves are read-only numpy arrays; `*_steps` says at which step each point
-    was taken (points are merged pairwise once a curve is long).
+    was taken (points are merged pairwise once a curve is long); accuracies and
+    the validation loss are refreshed every `eval_every` steps.
     """
 
     step: int
@@ -77,11 +85,11 @@ class Snapshot:
     """Latest training accuracy (nan before the first evaluation)."""
     val_accuracy: float = math.nan
     inspection: Mapping[str, np.ndarray] = field(default_factory=_no_arrays)
-    """Latest `model.inspect(probe)`: activations, feature maps, gradient norms..."""
+    """`model.inspect(probe)` at `step`: activations, feature maps, gradient norms..."""
     predictions: np.ndarray | None = None
-    """Latest `model.predict(grid)` when a grid was given (e.g. a decision boundary)."""
+    """`model.predict(grid)` at `step` when a grid was given (e.g. a decision boundary)."""
     params: Mapping[str, np.ndarray] = field(default_factory=_no_arrays)
-    """Latest parameter values, by name."""
+    """Parameter values at `step`, by name."""
     lr: float = math.nan
     batch_size: int = 0
     dropout: float | None = None
@@ -94,6 +102,9 @@ class Snapshot:
     """The exception, with traceback, that stopped training (state "error")."""
     version: int = 0
     """Increases with every publication: the UI may skip redrawing an unchanged snapshot."""
+    prepare: tuple[int, int] | None = None
+    """While state is "preparing": (kernels ready, kernels needed), e.g. (3, 7) on
+    the first run on a machine; None once ready, or while the model is built."""
 
 
 class Curve:
@@ -148,22 +159,23 @@ class History:
         self.predictions: np.ndarray | None = None
         self.params: Mapping[str, np.ndarray] = MappingProxyType({})
 
-    def evaluate(
-        self,
-        model: Model,
-        step: int,
-        data: Splits,
-        probe: np.ndarray,
-        grid: np.ndarray | None,
-    ) -> None:
-        """Validation loss, accuracies, inspection of the model at `step`:
-        what the graphics show."""
+    def look(self, model: Model, probe: np.ndarray, grid: np.ndarray | None) -> None:
+        """What the model is now: parameters, inspection, grid predictions.
+        Cheap; done for every publication so that they match its step."""
         # inspect first: its gradient norms are those of the last training step,
-        # which the validation loss below overwrites in the model's buffers
+        # which `evaluate`'s validation loss overwrites in the model's buffers
         self.inspection = readonly_mapping(model.inspect(probe))
-        if grid is not None:
-            self.predictions = readonly(model.predict(grid))
+        self.predictions = None if grid is None else readonly(model.predict(grid))
         self.params = readonly_mapping(model.params)
+
+    def forget_look(self) -> None:
+        """The model can no longer be looked at (it raised): show nothing rather than stale."""
+        self.inspection = MappingProxyType({})
+        self.predictions = None
+        self.params = MappingProxyType({})
+
+    def evaluate(self, model: Model, step: int, data: Splits) -> None:
+        """Accuracies and validation loss at `step` (passes over whole splits)."""
         self.train_accuracy = float(model.accuracy(data.X_train, data.y_train))
         self.train_accuracy_curve.add(step, self.train_accuracy)
         if len(data.X_val):

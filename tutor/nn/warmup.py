@@ -1,16 +1,23 @@
-"""Compile (or load from the disk cache) every kernel before a learner needs it.
+"""Compile (or load from the disk cache) the kernels a model needs, with progress.
 
-`warm_up()` builds each model on a tiny batch and calls every method the app
-uses (step, loss_and_grads, predict, accuracy, inspect), which makes numba
-compile each kernel for the dtype the app trains in (float32), or load it
-from the cache in a few milliseconds. `start_background_warmup()` does the
-same in one daemon thread while the first screens are shown.
+Kernels come in *groups*, one per model family (`GROUPS`): preparing a group
+builds its models on a tiny batch and calls every method the app uses (step,
+loss_and_grads, predict, accuracy, inspect), which makes numba compile each
+kernel for the dtype the app trains in (float32), or load it from the cache
+in a few milliseconds. A cold cache costs 5-25 s per group; progress is
+counted per kernel (`tutor.nn.compiling`).
 
-One thread, models one after another: numba compiles under a global
-compiler lock, so parallel compiles would only queue up, and a second
-busy core would slow down the UI for nothing. A model used while its
-warm-up is still running simply waits for the compile it needs (numba's
-dispatchers are thread-safe).
+Who prepares what:
+- a `Trainer` prepares the groups of its own model in its worker thread
+  before the first step, publishing state "preparing" with (done, total);
+- the app, after its first screen, calls `warm_demos(names)` with the demo
+  names of the deck: one low-priority daemon thread prepares their groups
+  in slide order, so most demos find their kernels ready;
+- `dltutor warmup` prepares everything (e.g. on a workshop server before
+  the room arrives).
+Each group is prepared once per process; a thread that needs a group another
+thread is preparing waits for it and follows its progress. Threads do not
+compile in parallel: numba compiles under one global lock.
 
 Importing this module is cheap: the models (and with them numba) are
 imported inside the functions.
@@ -18,6 +25,7 @@ imported inside the functions.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import traceback
@@ -26,6 +34,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+
+from tutor.nn import compiling
 
 Specimen = tuple[Any, np.ndarray, np.ndarray]  # (model, X, y)
 
@@ -52,6 +62,7 @@ def _mlp() -> list[Specimen]:
         (MLP(MLPConfig(sizes=(2, 3, 1), loss="bce", dropout=0.1)), X, labels % 2),
         (MLP(MLPConfig(sizes=(2, 3, 3), loss="cross_entropy")), X, labels),
         (MLP(MLPConfig(sizes=(2, 3, 1), loss="mse")), X, X[:, 0] * X[:, 1]),
+        *_logistic(),  # an MLP without hidden layers inside: same kernels
     ]
 
 
@@ -97,16 +108,55 @@ def _attention() -> list[Specimen]:
     return specimens
 
 
-WARMERS: dict[str, Callable[[], list[Specimen]]] = {
-    "mlp": _mlp,
-    "logistic": _logistic,  # an MLP inside: ready once "mlp" is
+
+GROUPS: dict[str, Callable[[], list[Specimen]]] = {
+    "mlp": _mlp,  # MLPs, logistic regression, activation kernels
     "cnn": _cnn,
     "sequence": _sequence,
     "attention": _attention,
 }
-"""Model name -> tiny instances that, exercised, compile every kernel of that model."""
+"""Group name -> tiny models that, exercised, compile every kernel of the group."""
 
-MODELS: tuple[str, ...] = tuple(WARMERS)
+EXPECTED_COMPILES: dict[str, int] = {"mlp": 23, "cnn": 22, "sequence": 7, "attention": 5}
+"""Kernels numba compiles for each group on an empty cache, in this order
+(measured with numba 0.68; a group prepared alone may compile a few more,
+which progress absorbs: its total only says when it is nearly done)."""
+
+_MODEL_GROUPS: dict[str, tuple[str, ...]] = {
+    "MLP": ("mlp",),
+    "LogisticRegression": ("mlp",),
+    "TinyCNN": ("cnn",),
+    "SequenceClassifier": ("sequence",),
+    "TinyAttention": ("attention",),
+}
+
+DEMO_GROUPS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        ("simple-vs-deep", "one-neuron", "linear-vs-nonlinear", "activation-explorer",
+         "softmax", "step-training", "lr-race", "overfitting", "hyperparameter-lab",
+         "label-noise", "transfer"),
+        ("mlp",)),
+    "convolution": ("cnn",),
+    "memory-over-time": ("sequence",),
+    "attention-map": ("attention",),
+}
+"""Demo name -> the groups its models use; demos without a model are absent."""
+
+
+def groups_for(model: Any) -> tuple[str, ...]:
+    """The groups a model needs; () for models outside the engine and for
+    float64 models (gradient checks), which the app never trains."""
+    if getattr(getattr(model, "config", None), "dtype", "float32") != "float32":
+        return ()
+    for cls in type(model).__mro__:
+        if cls.__name__ in _MODEL_GROUPS and cls.__module__.startswith("tutor.nn."):
+            return _MODEL_GROUPS[cls.__name__]
+    return ()
+
+
+def groups_for_demos(names: Iterable[str]) -> tuple[str, ...]:
+    """The groups of these demos, in their order, each once."""
+    return tuple(dict.fromkeys(g for name in names for g in DEMO_GROUPS.get(name, ())))
 
 
 def exercise(model: Any, X: np.ndarray, y: np.ndarray) -> None:
@@ -118,55 +168,109 @@ def exercise(model: Any, X: np.ndarray, y: np.ndarray) -> None:
     model.inspect(X)
 
 
-def warm_up(models: Iterable[str] = MODELS) -> dict[str, float]:
-    """Compile or load the kernels of `models`; returns seconds per model."""
+def _check(groups: Iterable[str]) -> tuple[str, ...]:
+    groups = tuple(groups)
+    for name in groups:
+        if name not in GROUPS:
+            raise KeyError(f"unknown kernel group {name!r}; one of {', '.join(GROUPS)}")
+    return groups
+
+
+def _warm(group: str) -> None:
+    for model, X, y in GROUPS[group]():
+        exercise(model, X, y)
+
+
+def progress(groups: Iterable[str]) -> tuple[int, int]:
+    """(kernels ready, kernels needed) for these groups in this process."""
+    return compiling.progress(groups, EXPECTED_COMPILES)
+
+
+def prepare(
+    groups: Iterable[str],
+    on_progress: Callable[[], None] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> bool:
+    """Make `groups` ready in this thread (or wait for the thread preparing
+    them); False if `should_stop()` turned true first. See `compiling.prepare`."""
+    return compiling.prepare(_check(groups), _warm, on_progress=on_progress,
+                             should_stop=should_stop)
+
+
+def warm_up(
+    groups: Iterable[str] = tuple(GROUPS),
+    on_progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, float]:
+    """Prepare `groups` one after another; returns seconds per group.
+    `on_progress(group, done, total)` follows the kernels of each group."""
     seconds: dict[str, float] = {}
-    for name in models:
-        try:
-            build = WARMERS[name]
-        except KeyError:
-            raise KeyError(f"unknown model {name!r}; one of {', '.join(MODELS)}") from None
+    for name in _check(groups):
+        report = None
+        if on_progress is not None:
+            def report(name: str = name) -> None:
+                on_progress(name, *progress([name]))
         start = time.perf_counter()
-        for model, X, y in build():
-            exercise(model, X, y)
+        prepare([name], report)
         seconds[name] = time.perf_counter() - start
     return seconds
 
 
+def lower_this_threads_priority() -> None:
+    """Nice 19 for the calling thread only (Linux: a thread is a task with its
+    own nice value); elsewhere, or if refused, nothing happens."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    except (AttributeError, OSError):
+        pass
+
+
 @dataclass
 class Warmup:
-    """A background warm-up: poll `done`, or `wait()`; `error` if it failed."""
+    """A background warm-up: poll `progress()` and `done`, or `wait()`;
+    `error` holds the traceback if it failed."""
 
-    models: tuple[str, ...]
-    done: threading.Event = field(default_factory=threading.Event)
+    groups: tuple[str, ...]
     seconds: dict[str, float] = field(default_factory=dict)
     error: str | None = None
+    _finished: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    @property
+    def done(self) -> bool:
+        return self._finished.is_set()
 
     def wait(self, timeout: float | None = None) -> bool:
-        return self.done.wait(timeout)
+        """True once finished (with or without `error`)."""
+        return self._finished.wait(timeout)
+
+    def progress(self) -> tuple[int, int]:
+        return progress(self.groups)
 
 
-_lock = threading.Lock()
-_running: Warmup | None = None
-
-
-def start_background_warmup(models: Iterable[str] = MODELS) -> Warmup:
-    """Warm up in one daemon thread; while one runs, it is returned instead of a new one."""
-    global _running  # noqa: PLW0603 - one warm-up job per process
-    with _lock:
-        if _running is not None and not _running.done.is_set():
-            return _running
-        job = Warmup(tuple(models))
-        _running = job
+def start_background_warmup(groups: Iterable[str] = tuple(GROUPS),
+                            low_priority: bool = True) -> Warmup:
+    """Prepare `groups` in one daemon thread, at nice 19 unless told otherwise,
+    so the warm-up only uses CPU time nobody else wants. Errors are kept in
+    `Warmup.error`, never raised."""
+    job = Warmup(_check(groups))
 
     def run() -> None:
+        if low_priority:
+            lower_this_threads_priority()
         try:
-            for name in job.models:  # one at a time so `seconds` fills as it goes
+            for name in job.groups:  # one at a time so `seconds` fills as it goes
                 job.seconds.update(warm_up([name]))
         except Exception:  # a failed warm-up must not kill the app
             job.error = traceback.format_exc()
         finally:
-            job.done.set()
+            job._finished.set()
 
     threading.Thread(target=run, name="dltutor-warmup", daemon=True).start()
     return job
+
+
+def warm_demos(demo_names: Iterable[str]) -> Warmup:
+    """What the app calls once its first screen is up: prepare, at low
+    priority in the background, the kernels of these demos (in this order,
+    e.g. the deck's slides). Demos that find their kernels ready skip the
+    "preparing the engine" state; the others follow this warm-up's progress."""
+    return start_background_warmup(groups_for_demos(demo_names))

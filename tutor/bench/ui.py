@@ -1,0 +1,243 @@
+"""`dltutor bench --ui`: each live demo of a deck, run headless in a pseudo-terminal.
+
+For every demo of the deck (its first slide), the app is started as a
+learner would start it, `dltutor DECK --slide ID`, in a 100x30 pty with
+TERM=xterm-256color and a fresh state folder, for a fixed time. Measured:
+
+- bytes/s the app writes to the terminal (after the first second, which
+  holds the first full paint): what a workshop room's network carries;
+- CPU share of one core used by the whole process (/proc/PID/stat, user +
+  system, over the same window), training and drawing together;
+- frames drawn: output bursts (writes less than 4 ms apart are one frame);
+- key-to-screen latency: one of the demo's own keys is pressed every half
+  second, when the output is quiet, and the time to the next output byte is
+  kept (an animation frame due anyway can only make it look faster, so p95
+  is a fair ceiling when frames are 100 ms apart or more);
+- time until the lesson is visible: the app appends `{"event": "lesson"}`
+  to the file named by DLTUTOR_EVENTS when a demo's verdict first shows
+  (`tutor.events`), measured from the moment the process was started.
+
+Kernels are warmed in the disk cache first, so the numbers are those of a
+machine where `dltutor warmup` ran (the first run on a fresh machine
+compiles for longer: `dltutor warmup` prints how long).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from tutor.bench.pty_session import BURST_GAP_S, Session, key_bytes, measure_session
+
+SIZE = (100, 30)
+TARGET_BYTES_PER_S = 20_000
+TARGET_CPU_SHARE = 0.5
+TARGET_KEY_P95_S = 0.100
+TARGET_LESSON_S = 10.0
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """A demo to measure: the slide that shows it and the keys to press."""
+
+    demo: str
+    slide: str
+    keys: tuple[str, ...]
+
+
+@dataclass
+class DemoResult:
+    demo: str
+    slide: str
+    seconds: float
+    bytes_per_s: float
+    cpu_share: float
+    frames: int
+    key_presses: int
+    key_p50_ms: float | None
+    key_p95_ms: float | None
+    lesson_s: float | None
+    """Seconds from process start until the lesson was visible; None if never."""
+    exit_code: int | None
+
+    def verdicts(self) -> dict[str, bool]:
+        """Each target: met or not (a latency never measured is not met)."""
+        return {
+            "bytes": self.bytes_per_s <= TARGET_BYTES_PER_S,
+            "cpu": self.cpu_share <= TARGET_CPU_SHARE,
+            "keys": self.key_p95_ms is not None and self.key_p95_ms <= TARGET_KEY_P95_S * 1000,
+            "lesson": self.lesson_s is not None and self.lesson_s <= TARGET_LESSON_S,
+        }
+
+
+def frames(writes: Sequence[tuple[float, int]], gap_s: float = BURST_GAP_S) -> int:
+    """Output bursts: writes closer than `gap_s` to the previous one join its burst."""
+    count = 0
+    last = None
+    for at, _ in writes:
+        if last is None or at - last > gap_s:
+            count += 1
+        last = at
+    return count
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """The q-quantile (0..1) by the nearest-rank rule; None without values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), math.ceil(q * len(ordered) - 1e-9)))
+    return ordered[rank - 1]
+
+
+def summarize(run: DemoRun, session: Session, settle_s: float) -> DemoResult:
+    """Turn what the terminal saw into the report's numbers."""
+    window_start = session.started + settle_s
+    late = [(at, n) for at, n in session.writes if at >= window_start]
+    wall = max(session.ended - window_start, 1e-9)
+    cpu_s, cpu_wall = session.cpu_window
+    lesson = next((e for e in session.events
+                   if e.get("event") == "lesson" and e.get("demo") == run.demo), None)
+    latencies_ms = [s * 1000 for s in session.key_latencies_s]
+    p50, p95 = percentile(latencies_ms, 0.5), percentile(latencies_ms, 0.95)
+    return DemoResult(
+        demo=run.demo, slide=run.slide, seconds=round(session.ended - session.started, 2),
+        bytes_per_s=sum(n for _, n in late) / wall,
+        cpu_share=cpu_s / cpu_wall if cpu_wall > 0 else float("nan"),
+        frames=frames(session.writes),
+        key_presses=len(session.key_latencies_s),
+        key_p50_ms=p50, key_p95_ms=p95,
+        lesson_s=None if lesson is None else float(lesson["t"]) - session.started,  # type: ignore[arg-type]
+        exit_code=session.exit_code,
+    )
+
+
+def demo_runs(deck_id: str) -> tuple[list[DemoRun], dict[str, str]]:
+    """The demos of a deck with a widget in this version (first slide of each),
+    and the others with the reason they are skipped."""
+    from tutor.content.loader import load_deck
+    from tutor.locations import content_dir
+    from tutor.ui.demos.registry import widget_class
+
+    deck = load_deck(content_dir() / deck_id)
+    runs: list[DemoRun] = []
+    skipped: dict[str, str] = {}
+    seen: set[str] = set()
+    for slide in deck.slides:
+        if slide.demo is None or slide.demo.name in seen:
+            continue
+        seen.add(slide.demo.name)
+        widget = widget_class(slide.demo.name)
+        if widget is None:
+            skipped[slide.demo.name] = "not built yet"
+            continue
+        runs.append(DemoRun(slide.demo.name, slide.id, _demo_keys(widget)))
+    return runs, skipped
+
+
+def _demo_keys(widget: type) -> tuple[str, ...]:
+    """The keys a demo adds to those every demo has, that a terminal can send."""
+    own = widget.__dict__.get("BINDINGS", [])
+    keys: list[str] = []
+    for binding in own:
+        spec = binding.key if hasattr(binding, "key") else binding[0]
+        keys.extend(k.strip() for k in spec.split(",") if key_bytes(k.strip()) is not None)
+    return tuple(dict.fromkeys(keys))
+
+
+def run_demo(run: DemoRun, deck_id: str, seconds: float, settle_s: float = 1.0) -> DemoResult:
+    """Start the app on the demo's slide in a pty and measure it."""
+    scratch = Path(tempfile.mkdtemp(prefix="dltutor-bench-ui-"))
+    try:
+        argv = [sys.executable, "-m", "tutor", deck_id, "--slide", run.slide,
+                "--state-dir", str(scratch / "state")]
+        # The demo's first key, again and again: a toggle (pause/run) alternates.
+        keys = [b for k in run.keys[:1] if (b := key_bytes(k)) is not None]
+        session = measure_session(argv, seconds=seconds, size=SIZE, keys=keys,
+                                  settle_s=settle_s, events_file=scratch / "events.jsonl")
+        return summarize(run, session, settle_s)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def render_table(results: Sequence[DemoResult], skipped: dict[str, str]) -> str:
+    """The report, at most 80 columns wide."""
+    header = (f"{'demo':<20} {'KB/s':>6} {'CPU%':>5} {'frames':>6} {'key p50':>7} "
+              f"{'p95 ms':>6} {'lesson s':>8}  verdict")
+    lines = [header, "-" * len(header)]
+    for r in results:
+        failed = [name for name, ok in r.verdicts().items() if not ok]
+        lesson = "never" if r.lesson_s is None else f"{r.lesson_s:.1f}"
+        lines.append(
+            f"{r.demo[:20]:<20} {r.bytes_per_s / 1000:6.1f} {r.cpu_share * 100:5.0f} "
+            f"{r.frames:6d} {_ms(r.key_p50_ms):>7} {_ms(r.key_p95_ms):>6} {lesson:>8}  "
+            + ("pass" if not failed else "FAIL " + ",".join(failed)))
+    lines.append("")
+    lines.append(f"targets: <= {TARGET_BYTES_PER_S / 1000:.0f} KB/s, <= "
+                 f"{TARGET_CPU_SHARE:.0%} of one core, key p95 <= "
+                 f"{TARGET_KEY_P95_S * 1000:.0f} ms, lesson <= {TARGET_LESSON_S:.0f} s")
+    lines.append(f"terminal {SIZE[0]}x{SIZE[1]}; KB/s and CPU after the first second")
+    for demo, reason in skipped.items():
+        lines.append(f"skipped {demo}: {reason}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="dltutor bench --ui",
+        description="Run each live demo in a pseudo-terminal and measure bytes, CPU, "
+                    "frames, key latency and time to its lesson.")
+    parser.add_argument("--deck", default="deep-learning")
+    parser.add_argument("--seconds", type=float, default=15.0, help="per demo (default 15)")
+    parser.add_argument("--only", help="comma-separated demo names")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--check", action="store_true", help="exit 1 unless every target is met")
+    args = parser.parse_args(list(argv))
+
+    runs, skipped = demo_runs(args.deck)
+    if args.only:
+        wanted = set(args.only.split(","))
+        unknown = wanted - {r.demo for r in runs} - set(skipped)
+        if unknown:
+            print(f"no such demo in {args.deck}: {', '.join(sorted(unknown))}", file=sys.stderr)
+            return 2
+        runs = [r for r in runs if r.demo in wanted]
+        skipped = {d: why for d, why in skipped.items() if d in wanted}
+    _warm_kernels([r.demo for r in runs], talk=not args.json)
+    results = []
+    for run in runs:
+        if not args.json:
+            print(f"running {run.demo} (slide {run.slide}) for {args.seconds:.0f} s...",
+                  file=sys.stderr, flush=True)
+        results.append(run_demo(run, args.deck, args.seconds))
+    if args.json:
+        print(json.dumps({"size": list(SIZE), "seconds": args.seconds,
+                          "results": [asdict(r) | {"pass": r.verdicts()} for r in results],
+                          "skipped": skipped}, indent=2))
+    else:
+        print(render_table(results, skipped))
+    if args.check and not all(all(r.verdicts().values()) for r in results):
+        return 1
+    return 0
+
+
+def _warm_kernels(demos: Sequence[str], talk: bool) -> None:
+    """Fill the disk cache so each run measures the demo, not the compiler."""
+    from tutor.nn.warmup import groups_for_demos, warm_up
+
+    groups = groups_for_demos(demos)
+    if groups:
+        if talk:
+            print(f"warming kernels: {', '.join(groups)}...", file=sys.stderr, flush=True)
+        warm_up(groups)
