@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tutor.content.errors import Problem
 from tutor.content.model import Slide, Term
+from tutor.content.toml_lines import key_lines, read_toml
 
 GLOSSARY_FILE = "glossary.toml"
 TERM_KEYS = {"term", "slide", "means", "match"}
@@ -25,13 +26,13 @@ TERM_KEYS = {"term", "slide", "means", "match"}
 def read_glossary(folder: Path, slide_ids: set[str],
                   problems: list[Problem]) -> tuple[Term, ...]:
     """The terms of `folder/glossary.toml`, in slide order of definition."""
-    from tutor.content.loader import _Checker, _read_toml, _tables  # shared TOML helpers
-    from tutor.content.toml_lines import key_lines
+    # The loader's field checks, shared; imported here because the loader imports us.
+    from tutor.content.loader import _Checker, _tables
 
     path = folder / GLOSSARY_FILE
     if not path.exists():
         return ()
-    read = _read_toml(path, problems)
+    read = read_toml(path, problems)
     if read is None:
         return ()
     data, text = read
