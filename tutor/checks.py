@@ -17,7 +17,7 @@ from tutor.content.glossary import GLOSSARY_FILE, used_before_defined
 from tutor.content.loader import QUIZ_FILE
 from tutor.content.model import Deck
 from tutor.content.quizstats import QuizBalance, quiz_balance
-from tutor.viz.fit import BODY_HEIGHT, BODY_WIDTH, DEMO_TEXT_LINES, slide_lines, text_lines
+from tutor.viz.fit import BODY_HEIGHT, BODY_WIDTH, DEMO_TEXT_LINES, slide_lines
 
 _WORD = re.compile(r"\w")
 
@@ -35,7 +35,7 @@ class DeckStats:
     rows: dict[str, int]
     """Rows each slide's text takes at 80x24, by slide id."""
     demo_text_rows: dict[str, int]
-    """Rows of text (without the demo) on each slide that has a live demo."""
+    """Rows of text on each slide that has a live demo (the demo needs room too)."""
     quiz: QuizBalance
 
     @property
@@ -53,8 +53,8 @@ def deck_stats(deck: Deck) -> DeckStats:
     return DeckStats(
         deck=deck,
         words=sum(word_count(slide.body) for slide in deck.slides),
-        rows={slide.id: slide_lines(slide) for slide in deck.slides},
-        demo_text_rows={slide.id: text_lines(slide) for slide in deck.slides if slide.demo},
+        rows=(rows := {slide.id: slide_lines(slide) for slide in deck.slides}),
+        demo_text_rows={slide.id: rows[slide.id] for slide in deck.slides if slide.demo},
         quiz=quiz_balance(deck.questions, deck.topics),
     )
 

@@ -1,13 +1,11 @@
 """Does a slide's text fit the screen without scrolling?
 
 Measured with the app's own renderer (`slide_body`) at the size of the
-slide pane on an 80x24 terminal; `tests/test_ui.py` checks these numbers
+slide pane on an 80x24 terminal; `tests/test_fit.py` checks these numbers
 against the real pane, so the two cannot drift apart.
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 from rich.console import Console
 
@@ -25,23 +23,16 @@ DEMO_TEXT_LINES = 8
 
 def slide_lines(slide: Slide, width: int = BODY_WIDTH) -> int:
     """Rows the slide's text takes at `width`, the longer of its Unicode and
-    ASCII forms, without trailing blank rows."""
+    ASCII forms, without trailing blank rows. A live demo is not text: it
+    gets a pane of its own, beside, under or one key away."""
     tallest = 0
     for ascii in (False, True):
         console = Console(width=width, color_system=None, legacy_windows=False,
                           force_terminal=False, no_color=True)
-        lines = console.render_lines(slide_body(slide, ascii), pad=False)
+        lines = console.render_lines(slide_body(slide, ascii, demo_note=False), pad=False)
         rows = ["".join(segment.text for segment in line).rstrip() for line in lines]
         while rows and not rows[-1]:
             rows.pop()
         tallest = max(tallest, len(rows))
     return tallest
 
-
-def fits(slide: Slide, width: int = BODY_WIDTH, height: int = BODY_HEIGHT) -> bool:
-    return slide_lines(slide, width) <= height
-
-
-def text_lines(slide: Slide, width: int = BODY_WIDTH) -> int:
-    """Rows of the slide's own text, without any note about its demo."""
-    return slide_lines(replace(slide, demo=None), width)
