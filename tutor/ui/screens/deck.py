@@ -47,7 +47,7 @@ class DeckScreen(TutorScreen):
         Binding("end", "last", "Last slide", show=False),
         Binding("d", "toggle_demo", "Demo / text"),
         Binding("t", "contents", "Contents"),
-        Binding("g", "glossary", "Glossary"),
+        Binding("g", "glossary", "Terms"),
         Binding("l", "leave", "Library"),
         Binding("escape", "leave", "Library", show=False),
     ]
