@@ -100,8 +100,12 @@ async def test_lesson_visible_shows_the_verdict_and_records_it_once(
 
 def test_unbuilt_demos_get_a_placeholder_saying_what_they_will_show(
         monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_module(name: str) -> None:  # as if the demo's module did not exist
+        raise ModuleNotFoundError(name=name)
+
     monkeypatch.setattr(registry, "_WIDGETS", {})
     monkeypatch.setattr(registry, "_SCANNED", {"tutor.ui.demos"})
+    monkeypatch.setattr(registry.importlib, "import_module", no_module)
     widget = registry.make_demo(parse_demo("decision-guide"))
     assert isinstance(widget, Placeholder) and not registry.is_built("decision-guide")
 

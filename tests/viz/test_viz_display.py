@@ -35,15 +35,24 @@ def test_256_colours_are_palette_colours() -> None:
     assert Display("braille", "truecolor").series(1).color.triplet is not None  # type: ignore[union-attr]
 
 
-def test_graphics_import_no_textual() -> None:
+def _modules_after(*modules: str) -> set[str]:
     import json
     import subprocess
     import sys
 
-    modules = ["display", "grid", "canvas", "ticks", "linechart", "heatmap", "boundary", "bars",
-               "network", "images"]
-    code = ("import json, sys\n" + "".join(f"import tutor.viz.{m}\n" for m in modules)
+    code = ("import json, sys\n" + "".join(f"import {m}\n" for m in modules)
             + "print(json.dumps(sorted(sys.modules)))")
-    loaded = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True,
-                                       text=True, check=True).stdout)
+    return set(json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                         text=True, check=True).stdout))
+
+
+def test_graphics_import_no_textual() -> None:
+    modules = ["display", "colours", "grid", "canvas", "ticks", "linechart", "heatmap",
+               "boundary", "bars", "network", "images"]
+    loaded = _modules_after(*(f"tutor.viz.{m}" for m in modules))
     assert "textual" not in loaded and "numba" not in loaded
+
+
+def test_display_imports_no_numpy() -> None:
+    """The app builds its Display at start-up, before any demo needs numpy."""
+    assert "numpy" not in _modules_after("tutor.viz.display")

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import DISPLAYS, assert_box, colour_styles
 
+from tests.viz.helpers import DISPLAYS, assert_box, colour_styles
 from tutor.viz.display import Display
 from tutor.viz.linechart import Series, line_chart
 from tutor.viz.ticks import compact, linear_ticks, log_ticks

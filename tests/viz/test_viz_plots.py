@@ -6,10 +6,10 @@ import itertools
 
 import numpy as np
 import pytest
-from helpers import DISPLAYS, assert_box, colour_styles
 from rich.style import Style
 from rich.text import Text
 
+from tests.viz.helpers import DISPLAYS, assert_box, colour_styles
 from tutor.viz.bars import bars
 from tutor.viz.boundary import boundary_grid_shape, decision_boundary, grid_points
 from tutor.viz.display import Display

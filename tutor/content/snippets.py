@@ -22,8 +22,9 @@ class Snippet:
 
     @property
     def lines(self) -> int:
-        """Lines that are not blank (what a reader counts as its length)."""
-        return sum(1 for line in self.source.splitlines() if line.strip())
+        """Lines of code: neither blank nor only a comment."""
+        return sum(1 for line in self.source.splitlines()
+                   if line.strip() and not line.lstrip().startswith("#"))
 
 
 def read_snippets(deck_folder: Path) -> tuple[list[Snippet], list[Problem]]:

@@ -1,5 +1,7 @@
 """What the terminal can draw, and the styles every graphic takes from it.
 
+Imported by the app at start-up, so it imports no numpy (see colours.py).
+
 One `Display` per session, decided from `--ascii`, `NO_COLOR`, `TERM` and
 `COLORTERM`. Renderers never name a colour themselves: they ask the display
 for a role (`series(i)`, `cls(k)`, `ramp(t)` ...). Under `colour="none"` every
@@ -16,7 +18,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-import numpy as np
 from rich.color import Color, ColorSystem
 from rich.style import Style
 
@@ -35,10 +36,10 @@ _SERIES: tuple[RGB, ...] = (
 )
 _CLASSES: tuple[RGB, ...] = ((60, 130, 220), (230, 120, 40), (40, 170, 110), (190, 80, 170))
 # Sequential ramp (viridis stops) and a diverging one (blue, grey, red).
-_SEQUENTIAL: tuple[RGB, ...] = (
+SEQUENTIAL: tuple[RGB, ...] = (
     (68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37),
 )
-_DIVERGING: tuple[RGB, ...] = ((33, 102, 172), (120, 160, 200), (70, 70, 70),
+DIVERGING: tuple[RGB, ...] = ((33, 102, 172), (120, 160, 200), (70, 70, 70),
                                (214, 140, 110), (178, 24, 43))
 NEUTRAL_BG: RGB = (24, 24, 28)
 
@@ -128,7 +129,8 @@ class Display:
         """A signed strength in [-1, 1]: grey at 0, blue when positive, red
         when negative, brighter with magnitude."""
         target = (90, 170, 255) if w >= 0 else (255, 100, 70)
-        return self.rgb(tuple(blend((70, 70, 70), target, min(abs(w), 1.0)).tolist()))
+        t = min(abs(w), 1.0)
+        return self.rgb(tuple(round(70 * (1 - t) + c * t) for c in target))
 
     @property
     def axis(self) -> Style:
@@ -166,21 +168,3 @@ def _style(fg: RGB, bg: RGB | None, bold: bool, system: Colour) -> Style:
 
 def class_rgb(k: int) -> RGB:
     return _CLASSES[k % len(_CLASSES)]
-
-
-def ramp_rgb(t: np.ndarray, diverging: bool = False) -> np.ndarray:
-    """Colours for values `t` in [0, 1] (NaN -> 0.5): shape t.shape + (3,), uint8."""
-    stops = np.asarray(_DIVERGING if diverging else _SEQUENTIAL, dtype=np.float64)
-    t = np.nan_to_num(np.clip(np.asarray(t, dtype=np.float64), 0.0, 1.0), nan=0.5)
-    pos = t * (len(stops) - 1)
-    lo = np.minimum(pos.astype(np.int64), len(stops) - 2)
-    frac = (pos - lo)[..., None]
-    return np.rint(stops[lo] * (1 - frac) + stops[lo + 1] * frac).astype(np.uint8)
-
-
-def blend(a: np.ndarray | Sequence[int], b: np.ndarray | Sequence[int],
-          t: np.ndarray | float) -> np.ndarray:
-    """a*(1-t) + b*t per channel, uint8; `t` broadcasts over the last axis."""
-    t = np.asarray(t, dtype=np.float64)[..., None] if np.ndim(t) else float(t)
-    out = np.asarray(a, dtype=np.float64) * (1 - t) + np.asarray(b, dtype=np.float64) * t
-    return np.rint(out).astype(np.uint8)

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from tutor.viz.display import NEUTRAL_BG, Display, ramp_rgb
+from tutor.viz.colours import ramp_rgb
+from tutor.viz.display import NEUTRAL_BG, Display
 from tutor.viz.grid import CellGrid, Lines, fit
 from tutor.viz.ticks import compact
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from rich.style import Style
 
-from tutor.viz.display import Display, blend, ramp_rgb
+from tutor.viz.colours import blend, ramp_rgb
+from tutor.viz.display import Display
 from tutor.viz.grid import CellGrid, Lines, fit
 
 _TINT = (255, 190, 40)
