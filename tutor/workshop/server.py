@@ -300,7 +300,7 @@ class Session(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             self.refusal = "The workshop server is stopping."
             self.record.ended = "refused: stopping"
         if self.refusal is not None:
-            self.chan.write_stderr(self.refusal.encode() + b"\r\n")
+            self._say(self.refusal)
             self.chan.exit(1)
             return
         settings = self.server.settings
@@ -313,11 +313,21 @@ class Session(asyncssh.SSHServerSession):  # type: ignore[type-arg]
                                   output=self._output, exited=self._exited)
         except OSError as exc:
             self.record.ended = f"could not start: {exc}"
-            self.chan.write_stderr(b"dltutor: the tutor could not start; tell the instructor\r\n")
+            self._say("dltutor: the tutor could not start; tell the instructor")
             self.chan.exit(1)
             return
         self.server.sessions.add(self)
         self.record.ended = "running"
+
+    def _say(self, message: str) -> None:
+        """A line for the participant: on their terminal if they have one (it
+        is the screen they look at), else on stderr, apart from any output."""
+        assert self.chan is not None
+        line = message.encode() + b"\r\n"
+        if self.term is not None:
+            self.chan.write(line)
+        else:
+            self.chan.write_stderr(line)
 
     def _output(self, data: bytes) -> None:
         self.record.bytes_out += len(data)
