@@ -107,3 +107,34 @@ def test_share_bar_fills_in_eighths() -> None:
     assert share_bar(0.5, 1) == "▌" and share_bar(3 / 8, 1) == "▍"
     assert share_bar(0.5, 4, ascii=True) == "##.."
     assert all(len(share_bar(s / 10, 7)) == 7 for s in range(11))
+
+
+async def test_the_room_view_shows_answers_as_they_arrive(room: Path, good_content: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    from ui_helpers import screen_text
+
+    from tutor.workshop.room_app import RoomApp
+
+    monkeypatch.setattr(RoomApp, "POLL_SECONDS", 0.05)
+    app = RoomApp(room, good_content)
+
+    async def shows(text: str) -> None:
+        for _ in range(2000):  # against a hang only; each pause yields to the poller
+            if text in screen_text(app):
+                return
+            await pilot.pause(0.01)
+        raise AssertionError(f"{text!r} never shown:\n{screen_text(app)}")
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await shows("3 participant(s) · 8 answer(s)")
+        await shows("Second topic, question A?")
+        assert screen_text(app).index("First topic, question A?") < screen_text(app).index(
+            "Second topic, question A?")
+        assert " 33% " in screen_text(app) and "most chosen wrong: wrong (2)" in screen_text(app)
+        store = ProgressStore(room / FILE_NAME, "dee")
+        _answer(store, {"one-a": 0}, good_content)
+        store.close()
+        await shows("4 participant(s) · 9 answer(s)")
+        await shows(" 50% ")  # one-a: 2 of 4 right now
+        await shows("dee ")
