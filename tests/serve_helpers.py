@@ -20,7 +20,8 @@ CODE = "open-sesame"
 WAIT = 180.0
 """Seconds any one wait may take: only against hangs, on two busy cores."""
 
-_ESCAPES = re.compile(rb"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|.)")
+_ESCAPES = re.compile(  # CSI, OSC, charset selection, any other two-byte escape
+    rb"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|.)")
 
 
 async def start_room(room_dir: Path, **overrides: object) -> RoomServer:

@@ -138,3 +138,17 @@ async def test_the_room_view_shows_answers_as_they_arrive(room: Path, good_conte
         await shows("4 participant(s) · 9 answer(s)")
         await shows(" 50% ")  # one-a: 2 of 4 right now
         await shows("dee ")
+
+
+def test_the_server_and_the_report_import_no_textual_or_numerics() -> None:
+    """The server stays small in memory: each session's process loads the UI, not it."""
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys\nimport tutor.workshop.server, tutor.workshop.cli, "
+            "tutor.workshop.report, tutor.workshop.bench\nprint(json.dumps(sorted(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    loaded = set(json.loads(result.stdout))
+    assert not {"textual", "numpy", "numba"} & loaded

@@ -11,10 +11,18 @@ from pathlib import Path
 
 import asyncssh
 import pytest
-
 from serve_helpers import (
-    CODE, WAIT, Terminal, answers_of, connect, plain, start_room, take_quiz, wait_until,
+    CODE,
+    WAIT,
+    Terminal,
+    answers_of,
+    connect,
+    plain,
+    start_room,
+    take_quiz,
+    wait_until,
 )
+
 from tutor.content import load_library
 from tutor.locations import content_dir
 from tutor.progress import FILE_NAME

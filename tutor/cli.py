@@ -218,6 +218,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in COMMANDS:
         command, rest = argv[0], argv[1:]
+        if command == "bench" and "--serve" in rest:
+            from tutor.workshop import bench as serve_bench
+
+            return serve_bench.main([arg for arg in rest if arg != "--serve"])
         if command == "bench":
             from tutor import bench
 

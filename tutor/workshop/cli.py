@@ -135,7 +135,7 @@ def cmd_serve(argv: Sequence[str]) -> int:
     banner = [f"room folder:  {room_dir}",
               f"host key:     {fingerprint(key)}{'  (new)' if created else ''}",
               f"workshop code: {code}" if code else "workshop code: none",
-              f"participants: ssh -p {{port}} NICKNAME@{args.host}"]
+              f"participants: ssh -p {{port}} NICKNAME@{_shown_host(args.host)}"]
     try:
         return asyncio.run(_serve(settings, key, banner))
     except OSError as exc:
@@ -212,6 +212,13 @@ def cmd_room(argv: Sequence[str]) -> int:
 
     RoomApp(_room_dir(args.dir), _content(args.content)).run()
     return 0
+
+
+def _shown_host(host: str) -> str:
+    """The address participants type: this machine's name for a wildcard address."""
+    import socket
+
+    return socket.gethostname() if host in ("0.0.0.0", "::", "") else host
 
 
 def _content(arg: str | None) -> Path:

@@ -29,6 +29,9 @@ MAX_PENDING_INPUT = 256 * 1024
 def _take_terminal() -> None:
     # Runs in the child after setsid(): fd 0 is the pty slave; make it the
     # controlling terminal so SIGHUP and SIGWINCH are delivered by the kernel.
+    # One ioctl on an imported module: it takes no lock another thread of the
+    # server could have held at fork time, which is what makes preexec_fn
+    # unsafe in general.
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
@@ -57,7 +60,8 @@ class PtyChild:
             set_size(slave, cols, rows)
             self.process = subprocess.Popen(
                 list(argv), stdin=slave, stdout=slave, stderr=slave, env=dict(env),
-                start_new_session=True, preexec_fn=_take_terminal, close_fds=True)
+                start_new_session=True, preexec_fn=_take_terminal,  # noqa: PLW1509
+                close_fds=True)
         except BaseException:
             os.close(master)
             raise

@@ -126,13 +126,15 @@ class RoomReader:
         for participant, deck, question, choice, correct in answers:
             first.setdefault((participant, deck, question), (choice, correct))
         tally: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-        for (_, deck, question), given in first.items():
-            tally[deck, question].append(given)
+        for (_, deck_id, question_id), first_answer in first.items():
+            tally[deck_id, question_id].append(first_answer)
         results = []
+        decks = {deck.id: deck for deck in self.library.decks}
         for (deck_id, question_id), given in tally.items():
-            prompt, choices = question_id, ()
-            deck = next((d for d in self.library.decks if d.id == deck_id), None)
-            known = deck and next((q for q in deck.questions if q.id == question_id), None)
+            prompt = question_id
+            choices: tuple[str, ...] = ()
+            known = next((q for q in decks[deck_id].questions if q.id == question_id),
+                         None) if deck_id in decks else None
             if known:
                 prompt, choices = known.prompt, known.choices
             wrong = Counter(choice for choice, correct in given if not correct)

@@ -14,10 +14,11 @@ import hmac
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import asyncssh
 
@@ -115,9 +116,9 @@ class RoomServer:
         assert self._server is not None
         return int(self._server.sockets[0].getsockname()[1])
 
-    def spawn(self, coro: object) -> None:
+    def spawn(self, coro: Coroutine[Any, Any, object]) -> None:
         """Run a background task that the server keeps a reference to."""
-        task = asyncio.ensure_future(coro)  # type: ignore[arg-type]
+        task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
