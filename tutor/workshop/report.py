@@ -53,12 +53,14 @@ def as_text(room: RoomResults, width: int = 100) -> str:
     out.write("Questions, most missed first (each participant's first answer counts)\n")
     if not room.questions:
         out.write("  no answers yet\n")
-    prompt_w = max(20, width - 52)
+    text_w = max(30, width - 22)
     for q in room.questions:
-        out.write(f"  {q.share_right:4.0%} right  {q.right:>3}/{q.answered:<3} "
-                  f"{q.deck}/{q.question}  {_clip(q.prompt, prompt_w)}\n")
+        out.write(f"  {q.share_right:4.0%} right  {q.right:>3}/{q.answered:<3}  "
+                  f"{_clip(q.prompt, text_w)}\n")
+        detail = f"{q.deck}/{q.question}"
         if q.wrong_choice:
-            out.write(f"  {'':15}most chosen wrong: {_clip(wrong(q), prompt_w + 10)}\n")
+            detail += f" · most chosen wrong: {wrong(q)}"
+        out.write(f"  {'':20}{_clip(detail, text_w)}\n")
     out.write("\nParticipants\n")
     if not room.participants:
         out.write("  nobody yet\n")

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
@@ -31,20 +32,21 @@ def questions_view(room: RoomResults, ascii: bool = False) -> RenderableType:
     """Per question, most missed first: a bar of the share right and the usual wrong answer."""
     if not room.questions:
         return Text("No answers yet: they appear here as participants answer.", style="dim")
-    rows: list[RenderableType] = []
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)  # the prompt wraps under itself, not under the bar
     for q in room.questions:
         style = "green" if q.share_right >= 0.8 else "yellow" if q.share_right >= 0.5 else "red"
-        line = Text()
-        line.append(share_bar(q.share_right, BAR_WIDTH, ascii), style=style)
-        line.append(f" {q.share_right:4.0%} ", style="bold")
-        line.append(f"{q.right:>3}/{q.answered:<3} ", style="dim")
-        line.append(" ".join(q.prompt.split()))
-        rows.append(line)
+        filled = share_bar(q.share_right, BAR_WIDTH, ascii).rstrip()
+        bar = Text.assemble((filled, style), ("." * (BAR_WIDTH - len(filled)), "dim"))
+        prompt = Text(" ".join(q.prompt.split()))
         if q.wrong_choice:
-            rows.append(Text(f"{'':>{BAR_WIDTH + 14}}most chosen wrong: {q.wrong_choice} "
-                             f"({q.wrong_count})", style="dim", overflow="ellipsis",
-                             no_wrap=True))
-    return Group(*rows)
+            prompt.append(f"\nmost chosen wrong: {q.wrong_choice} ({q.wrong_count})", style="dim")
+        grid.add_row(bar, Text(f"{q.share_right:.0%}", style="bold"),
+                     Text(f"{q.right}/{q.answered}", style="dim"), prompt)
+    return grid
 
 
 def participants_view(room: RoomResults) -> RenderableType:

@@ -147,6 +147,12 @@ class RoomServer:
         children = [s.child.wait() for s in self.sessions if s.child]
         if children:
             await asyncio.gather(*children)
+        # Clients leave by themselves once their session closed (after reading
+        # the goodbye); closing them at once could drop that last line.
+        waiting = [asyncio.ensure_future(c.conn.wait_closed())
+                   for c in self.connections if c.conn]
+        if waiting:
+            await asyncio.wait(waiting, timeout=5.0)
         for connection in list(self.connections):
             connection.close()
         if self._tasks:
