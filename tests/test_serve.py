@@ -54,8 +54,10 @@ async def test_a_session_gets_the_tutor_and_answers_keys(room: RoomServer) -> No
     assert "ended='quit'" in room.log_lines[-1] and "nick=ada" in room.log_lines[-1]
 
 
-async def test_a_resize_reaches_the_app(tmp_path: Path) -> None:
-    room = await start_room(tmp_path)
+@pytest.mark.parametrize("fork_server", [True, False], ids=["forked", "fresh-process"])
+async def test_a_resize_reaches_the_app(tmp_path: Path, fork_server: bool) -> None:
+    room = await start_room(tmp_path, fork_server=fork_server)
+    assert (room.launcher is not None) == fork_server
     try:
         async with await connect(room) as conn:
             term = await Terminal.open(conn, cols=70, rows=24)  # below the app's minimum

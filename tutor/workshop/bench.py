@@ -51,12 +51,21 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _children(pid: int) -> list[int]:
+def _descendants(pid: int) -> list[int]:
+    """Every process below `pid` (sessions are the fork server's children)."""
     found: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
-        found += [int(p) for p in text]
+        for child in (task / "children").read_text().split():
+            found += [int(child), *_descendants(int(child))]
     return found
+
+
+def _is_session(pid: int) -> bool:
+    """A session's tutor runs on a pty; the server and its fork server do not."""
+    try:
+        return os.readlink(f"/proc/{pid}/fd/0").startswith("/dev/pts/")
+    except OSError:
+        return False
 
 
 def _cpu_ticks(pids: Sequence[int]) -> int:
@@ -118,13 +127,15 @@ def _demo_slide() -> int:
     return next(i for i, s in enumerate(deck.slides, 1) if s.demo)
 
 
-async def run(sessions: int, idle_s: float, demo_s: float) -> dict[str, object]:
+async def run(sessions: int, idle_s: float, demo_s: float, fork_server: bool = True
+              ) -> dict[str, object]:
     port = _free_port()
     load_before = round(os.getloadavg()[0], 1)  # a busy machine slows every figure
     room = tempfile.TemporaryDirectory(prefix="dltutor-bench-room-")
     server = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "tutor", "serve", "--no-code", "--port", str(port),
         "--dir", room.name, "--deck", DECK, "--max-sessions", str(sessions),
+        *([] if fork_server else ["--no-fork-server"]),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
     try:
         for _ in range(600):  # the warm-up runs first; wait until it listens
@@ -143,9 +154,11 @@ async def run(sessions: int, idle_s: float, demo_s: float) -> dict[str, object]:
                                    f"{failed.exception()!r}")
             await asyncio.sleep(0.1)
         await asyncio.sleep(3.0)  # let every app settle after its first frame
-        children = _children(server.pid)
-        pss = [_pss_mib(pid) for pid in children]
-        pids = [server.pid, *children]
+        processes = _descendants(server.pid)
+        sessions_pids = [pid for pid in processes if _is_session(pid)]
+        pss = [_pss_mib(pid) for pid in sessions_pids]
+        pids = [server.pid, *processes]
+        helpers = sum(_pss_mib(pid) for pid in processes if pid not in sessions_pids)
         sent_before = [len(c.received) for c in clients]
         idle = await _cpu_share(pids, idle_s)
         idle_bytes = [len(c.received) - b for c, b in zip(clients, sent_before, strict=True)]
@@ -164,11 +177,13 @@ async def run(sessions: int, idle_s: float, demo_s: float) -> dict[str, object]:
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": f"{_cpu_name()}, {os.cpu_count()} cores, {platform.machine()}",
             "sessions": sessions,
+            "fork_server": fork_server,
             "load_before": load_before,
             "first_screen_s": {"median": statistics.median(first), "max": first[-1],
                                "p90": first[min(len(first) - 1, int(0.9 * len(first)))]},
-            "pss_mib": {"median_session": statistics.median(pss), "server":
-                        _pss_mib(server.pid), "total": sum(pss) + _pss_mib(server.pid)},
+            "pss_mib": {"median_session": statistics.median(pss),
+                        "server": _pss_mib(server.pid) + helpers,
+                        "total": sum(pss) + _pss_mib(server.pid) + helpers},
             "cpu_cores": {"idle": idle, "demo": demo, "idle_window_s": idle_s,
                           "demo_window_s": demo_s, "demo_slide": slide},
             "bytes": {"median_session_total": statistics.median(total_bytes),
@@ -199,12 +214,13 @@ def as_text(r: dict[str, object]) -> str:
     assert isinstance(f, dict) and isinstance(p, dict) and isinstance(c, dict)
     assert isinstance(b, dict)
     return "\n".join([
-        f"dltutor bench --serve: {r['sessions']} sessions through SSH on 127.0.0.1",
+        f"dltutor bench --serve: {r['sessions']} sessions through SSH on 127.0.0.1, "
+        f"{'forked from the fork server' if r['fork_server'] else 'each a fresh process'}",
         f"  {r['date']}  {r['machine']}, load average {r['load_before']} before the run",
         f"  first screen after connecting   median {f['median']:.1f} s, p90 {f['p90']:.1f} s, "
         f"max {f['max']:.1f} s   (goal: within 3 s for each of 30)",
         f"  memory (PSS)                    median {p['median_session']:.0f} MiB a session, "
-        f"server {p['server']:.0f} MiB, room {p['total']:.0f} MiB",
+        f"server and fork server {p['server']:.0f} MiB, room {p['total']:.0f} MiB",
         f"  CPU, room idle                  {c['idle']:.1%} of one core over "
         f"{c['idle_window_s']:g} s   (goal: under 5%)",
         f"  CPU, every session on a demo    {c['demo']:.1%} of one core over "
@@ -219,9 +235,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-n", "--sessions", type=int, default=30)
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle measurement")
     parser.add_argument("--demo", type=float, default=10.0, help="seconds with a demo on screen")
+    parser.add_argument("--no-fork-server", action="store_true",
+                        help="every session a fresh process (to compare)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    result = asyncio.run(run(args.sessions, args.idle, args.demo))
+    result = asyncio.run(run(args.sessions, args.idle, args.demo, not args.no_fork_server))
     sys.stdout.write(json.dumps(result, indent=2) + "\n" if args.json else as_text(result))
     return 0
 

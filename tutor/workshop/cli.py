@@ -96,6 +96,8 @@ def cmd_serve(argv: Sequence[str]) -> int:
                         help="end a session after this long without a key (default %(default)g)")
     parser.add_argument("--no-warmup", action="store_true",
                         help="skip compiling the kernels at start")
+    parser.add_argument("--no-fork-server", action="store_true",
+                        help="start each session as a fresh process (slower first screen)")
     args = parser.parse_args(argv)
     if args.quiz and not args.deck:
         parser.error("--quiz needs --deck, e.g. --deck deep-learning --quiz")
@@ -131,7 +133,7 @@ def cmd_serve(argv: Sequence[str]) -> int:
     settings = ServeSettings(room_dir=room_dir, cache_dir=cache_dir, host=args.host,
                              port=args.port, code=code, authorized_keys=keys,
                              open_room=args.no_code, deck=args.deck, quiz=args.quiz,
-                             limits=limits)
+                             limits=limits, fork_server=not args.no_fork_server)
     banner = [f"room folder:  {room_dir}",
               f"host key:     {fingerprint(key)}{'  (new)' if created else ''}",
               f"workshop code: {code}" if code else "workshop code: none",

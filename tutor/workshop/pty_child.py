@@ -20,6 +20,7 @@ import subprocess
 import termios
 import time
 from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol
 
 READ_CHUNK = 64 * 1024
 MAX_PENDING_INPUT = 256 * 1024
@@ -41,12 +42,56 @@ def set_size(fd: int, cols: int, rows: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
 
+class Launcher(Protocol):
+    """Starts a process on a pty slave elsewhere (the fork server)."""
+
+    @property
+    def alive(self) -> bool: ...
+
+    async def spawn(self, argv: Sequence[str], env: Mapping[str, str], slave: int
+                    ) -> tuple[int, asyncio.Future[int]]: ...
+
+
+def _popen(argv: Sequence[str], env: Mapping[str, str], slave: int
+           ) -> tuple[int, asyncio.Future[int]]:
+    """Start `argv` on `slave` directly; the future gets its exit status."""
+    loop = asyncio.get_running_loop()
+    process = subprocess.Popen(
+        list(argv), stdin=slave, stdout=slave, stderr=slave, env=dict(env),
+        start_new_session=True, preexec_fn=_take_terminal,  # noqa: PLW1509
+        close_fds=True)
+    done: asyncio.Future[int] = loop.create_future()
+
+    def reap() -> None:
+        code = process.poll()
+        if code is not None and not done.done():
+            done.set_result(code)
+
+    try:
+        pidfd = os.pidfd_open(process.pid)
+    except (AttributeError, OSError):  # no pidfd: a thread waits instead
+        loop.run_in_executor(None, process.wait).add_done_callback(
+            lambda _: loop.call_soon_threadsafe(reap))
+    else:
+        loop.add_reader(pidfd, reap)
+
+        def forget(_: object) -> None:
+            loop.remove_reader(pidfd)
+            os.close(pidfd)
+
+        done.add_done_callback(forget)
+    return process.pid, done
+
+
 class PtyChild:
     """A process on a pty: `output` gets what it writes, `exited` its status."""
 
-    def __init__(self, argv: Sequence[str], env: Mapping[str, str], cols: int, rows: int,
+    def __init__(self, pid: int, master: int, done: asyncio.Future[int],
                  output: Callable[[bytes], None], exited: Callable[[int], None]) -> None:
         self._loop = asyncio.get_running_loop()
+        self.pid = pid
+        self._master = master
+        self._done = done
         self._output = output
         self._exited = exited
         self._pending = bytearray()
@@ -54,25 +99,29 @@ class PtyChild:
         self._paused = False
         self.started = time.monotonic()
         self.returncode: int | None = None
-        self._done: asyncio.Future[int] = self._loop.create_future()
+        os.set_blocking(master, False)
+        self._start_reading()
+        done.add_done_callback(self._on_exit)
+
+    @classmethod
+    async def start(cls, argv: Sequence[str], env: Mapping[str, str], cols: int, rows: int,
+                    output: Callable[[bytes], None], exited: Callable[[int], None],
+                    launcher: Launcher | None = None) -> PtyChild:
+        """Open a pty sized `cols` x `rows` and start `argv` on it, through the
+        launcher while it is alive, else directly."""
         master, slave = pty.openpty()
         try:
             set_size(slave, cols, rows)
-            self.process = subprocess.Popen(
-                list(argv), stdin=slave, stdout=slave, stderr=slave, env=dict(env),
-                start_new_session=True, preexec_fn=_take_terminal,  # noqa: PLW1509
-                close_fds=True)
+            if launcher is not None and launcher.alive:
+                pid, done = await launcher.spawn(argv, env, slave)
+            else:
+                pid, done = _popen(argv, env, slave)
         except BaseException:
             os.close(master)
             raise
         finally:
             os.close(slave)
-        self.pid = self.process.pid
-        self._master = master
-        os.set_blocking(master, False)
-        self._start_reading()
-        self._watch_exit()
-
+        return cls(pid, master, done, output, exited)
     # -- output -------------------------------------------------------------
 
     def _start_reading(self) -> None:
@@ -141,29 +190,8 @@ class PtyChild:
 
     # -- lifetime -----------------------------------------------------------
 
-    def _watch_exit(self) -> None:
-        if hasattr(os, "pidfd_open"):
-            try:
-                self._pidfd = os.pidfd_open(self.pid)
-            except OSError:
-                self._pidfd = -1
-            else:
-                self._loop.add_reader(self._pidfd, self._reap)
-                return
-        self._pidfd = -1
-        self._loop.run_in_executor(None, self.process.wait).add_done_callback(
-            lambda _: self._loop.call_soon_threadsafe(self._reap))
-
-    def _reap(self) -> None:
-        if self.returncode is not None:
-            return
-        code = self.process.poll()
-        if code is None:  # pidfd readable only once the child has exited
-            return
-        if self._pidfd >= 0:
-            self._loop.remove_reader(self._pidfd)
-            os.close(self._pidfd)
-            self._pidfd = -1
+    def _on_exit(self, done: asyncio.Future[int]) -> None:
+        code = done.result() if not done.cancelled() else -1
         if not self._paused:  # hand over what the child wrote last (its goodbye)
             for _ in range(16):
                 try:
@@ -175,7 +203,6 @@ class PtyChild:
                 self._output(data)
         self.returncode = code
         self._close_master()
-        self._done.set_result(code)
         self._exited(code)
 
     def _close_master(self) -> None:

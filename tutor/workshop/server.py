@@ -23,6 +23,7 @@ from typing import Any
 import asyncssh
 
 from tutor.workshop import policy
+from tutor.workshop.launcher import ForkServer
 from tutor.workshop.policy import AddressLedger, InputDecoder, Limits
 from tutor.workshop.pty_child import PtyChild
 
@@ -52,6 +53,9 @@ class ServeSettings:
     """With `deck`: go straight into its quiz."""
     limits: Limits = field(default_factory=Limits)
     python: str = sys.executable
+    fork_server: bool = True
+    """Fork sessions from a process that has imported the UI already (faster
+    first screen when many connect at once); off, each starts from scratch."""
 
     def child_argv(self, nickname: str) -> list[str]:
         argv = [self.python, "-m", "tutor"]
@@ -94,6 +98,7 @@ class RoomServer:
         self.ledger = AddressLedger(settings.limits.failed_logins_per_address,
                                     settings.limits.address_window)
         self._server: asyncssh.SSHAcceptor | None = None
+        self.launcher: ForkServer | None = None
         self._watchdog: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[object]] = set()
         self.closing = False
@@ -104,6 +109,14 @@ class RoomServer:
             raise ValueError("a room without a code is only allowed on a loopback address")
         if not (s.open_room or s.code or s.authorized_keys):
             raise ValueError("give a workshop code or an authorized_keys file")
+        if s.fork_server:
+            launcher = ForkServer(policy.child_env(None, {}, room_dir=s.room_dir,
+                                                   cache_dir=s.cache_dir, base=os.environ),
+                                  s.python)
+            if await launcher.start():
+                self.launcher = launcher
+            else:
+                self.log("the fork server did not start: each session starts from scratch")
         self._server = await asyncssh.create_server(
             lambda: Connection(self), s.host, s.port, server_host_keys=[self.host_key],
             encoding=None, login_timeout=s.limits.login_timeout, agent_forwarding=False,
@@ -142,6 +155,9 @@ class RoomServer:
             self._watchdog.cancel()
         if self._server:
             self._server.close()
+        starting = [s.starting for s in self.sessions if s.starting]
+        if starting:
+            await asyncio.gather(*starting, return_exceptions=True)
         for session in list(self.sessions):
             session.end("the workshop server is stopping", "server stopped")
         children = [s.child.wait() for s in self.sessions if s.child]
@@ -157,6 +173,8 @@ class RoomServer:
             connection.close()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.launcher:
+            self.launcher.close()
         if self._server:
             await self._server.wait_closed()
 
@@ -265,6 +283,7 @@ class Session(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         self.decoder = InputDecoder()
         self.last_input = time.monotonic()
         self._goodbye: str | None = None
+        self.starting: asyncio.Task[None] | None = None
 
     def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:  # type: ignore[type-arg]
         self.chan = chan
@@ -314,17 +333,33 @@ class Session(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         env = policy.child_env(self.term, self.chan.get_environment(),
                                room_dir=settings.room_dir, cache_dir=settings.cache_dir,
                                base=os.environ)
-        nickname = self.record.nickname
-        try:
-            self.child = PtyChild(settings.child_argv(nickname), env, *self.size,
-                                  output=self._output, exited=self._exited)
-        except OSError as exc:
-            self.record.ended = f"could not start: {exc}"
-            self._say("dltutor: the tutor could not start; tell the instructor")
-            self.chan.exit(1)
-            return
         self.server.sessions.add(self)
+        self.record.ended = "starting"
+        self.starting = asyncio.ensure_future(self._start(settings.child_argv(
+            self.record.nickname), env))
+
+    async def _start(self, argv: list[str], env: dict[str, str]) -> None:
+        size = self.size
+        try:
+            self.child = await PtyChild.start(argv, env, *size, output=self._output,
+                                              exited=self._exited,
+                                              launcher=self.server.launcher)
+        except (OSError, ConnectionError) as exc:
+            self.server.sessions.discard(self)
+            self.record.ended = f"could not start: {exc}"
+            if self.chan is not None:
+                self._say("dltutor: the tutor could not start; tell the instructor")
+                self.chan.exit(1)
+            return
+        finally:
+            self.starting = None
         self.record.ended = "running"
+        if self.size != size:  # resized while starting
+            self.child.resize(*self.size)
+        if self.chan is None:  # left while starting
+            self._goodbye = "disconnected"
+            self.record.ended = "client left"
+            self.server.spawn(self.child.hang_up(self.server.settings.limits.hangup_grace))
 
     def _say(self, message: str) -> None:
         """A line for the participant: on their terminal if they have one (it
