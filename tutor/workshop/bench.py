@@ -153,9 +153,11 @@ async def run(sessions: int, idle_s: float, demo_s: float, fork_server: bool = T
                 raise RuntimeError(f"a session ended before its first screen: "
                                    f"{failed.exception()!r}")
             await asyncio.sleep(0.1)
-        await asyncio.sleep(3.0)  # let every app settle after its first frame
         processes = _descendants(server.pid)
         sessions_pids = [pid for pid in processes if _is_session(pid)]
+        # CPU each session has used so far: its start-up, on any machine load.
+        start_cpu = [_cpu_ticks([pid]) / TICKS for pid in sessions_pids]
+        await asyncio.sleep(3.0)  # let every app settle after its first frame
         pss = [_pss_mib(pid) for pid in sessions_pids]
         pids = [server.pid, *processes]
         helpers = sum(_pss_mib(pid) for pid in processes if pid not in sessions_pids)
@@ -181,6 +183,7 @@ async def run(sessions: int, idle_s: float, demo_s: float, fork_server: bool = T
             "load_before": load_before,
             "first_screen_s": {"median": statistics.median(first), "max": first[-1],
                                "p90": first[min(len(first) - 1, int(0.9 * len(first)))]},
+            "start_cpu_s": {"median": statistics.median(start_cpu), "total": sum(start_cpu)},
             "pss_mib": {"median_session": statistics.median(pss),
                         "server": _pss_mib(server.pid) + helpers,
                         "total": sum(pss) + _pss_mib(server.pid) + helpers},
@@ -210,15 +213,18 @@ def _cpu_name() -> str:
 
 
 def as_text(r: dict[str, object]) -> str:
-    f, p, c, b = (r[k] for k in ("first_screen_s", "pss_mib", "cpu_cores", "bytes"))
+    f, s, p, c, b = (r[k] for k in ("first_screen_s", "start_cpu_s", "pss_mib", "cpu_cores",
+                                    "bytes"))
     assert isinstance(f, dict) and isinstance(p, dict) and isinstance(c, dict)
-    assert isinstance(b, dict)
+    assert isinstance(b, dict) and isinstance(s, dict)
     return "\n".join([
         f"dltutor bench --serve: {r['sessions']} sessions through SSH on 127.0.0.1, "
         f"{'forked from the fork server' if r['fork_server'] else 'each a fresh process'}",
         f"  {r['date']}  {r['machine']}, load average {r['load_before']} before the run",
         f"  first screen after connecting   median {f['median']:.1f} s, p90 {f['p90']:.1f} s, "
         f"max {f['max']:.1f} s   (goal: within 3 s for each of 30)",
+        f"  CPU to reach the first screen   median {s['median']:.2f} s a session, "
+        f"{s['total']:.1f} s for the room",
         f"  memory (PSS)                    median {p['median_session']:.0f} MiB a session, "
         f"server and fork server {p['server']:.0f} MiB, room {p['total']:.0f} MiB",
         f"  CPU, room idle                  {c['idle']:.1%} of one core over "
