@@ -11,7 +11,7 @@ from pathlib import Path
 import asyncssh
 
 from tutor import locations
-from tutor.progress import FILE_NAME
+from tutor.progress_file import FILE_NAME
 from tutor.workshop.hostkey import load_or_create
 from tutor.workshop.policy import Limits
 from tutor.workshop.server import RoomServer, ServeSettings

@@ -37,6 +37,7 @@ def room(tmp_path: Path, good_content: Path) -> Path:
         store.visit("alpha", "a1")
         for choices in rounds:
             _answer(store, choices, good_content)
+        assert store.flush(timeout=None)
         store.close()
     return room_dir
 
@@ -89,6 +90,7 @@ def test_the_reader_notices_new_answers(room: Path, good_content: Path) -> None:
     assert not reader.changed()
     store = ProgressStore(room / FILE_NAME, "dee")
     _answer(store, {"one-a": 3}, good_content)
+    assert store.flush(timeout=None)
     store.close()
     assert reader.changed()
     assert reader.read().answers == 9
@@ -134,6 +136,7 @@ async def test_the_room_view_shows_answers_as_they_arrive(room: Path, good_conte
         assert " 33% " in screen_text(app) and "most chosen wrong: wrong (2)" in screen_text(app)
         store = ProgressStore(room / FILE_NAME, "dee")
         _answer(store, {"one-a": 0}, good_content)
+        assert store.flush(timeout=None)
         store.close()
         await shows("4 participant(s) · 9 answer(s)")
         await shows(" 50% ")  # one-a: 2 of 4 right now

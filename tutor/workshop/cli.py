@@ -16,7 +16,7 @@ from pathlib import Path
 import platformdirs
 
 from tutor import locations
-from tutor.progress import FILE_NAME
+from tutor.progress_file import FILE_NAME
 
 FIXED_SQLITE = (3, 51, 3)
 _CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # nothing to confuse (l/1, o/0)
@@ -47,16 +47,32 @@ def sqlite_warning() -> str | None:
 
 
 def _check_room_database(room_dir: Path) -> str | None:
-    """Create or check the room database once, before any session opens it."""
-    from tutor.progress import CorruptState, ProgressStore
+    """Check the room database once, before any session opens it, and create it.
+
+    A damaged file stops the server instead of being set aside: it holds a
+    room's answers, and the instructor decides what happens to it.
+    """
+    import sqlite3
+
+    from tutor.progress_file import StateUnavailable, connect, open_file
 
     path = room_dir / FILE_NAME
     try:
-        ProgressStore(path, participant="-").close()  # runs PRAGMA quick_check
-    except CorruptState as exc:
-        return (f"the room database is damaged ({exc}). It is left as it is: move it away "
-                f"to start a new room, or keep it to recover answers with the sqlite3 tool.")
-    except OSError as exc:
+        if path.exists():
+            db = connect(path)
+            try:
+                verdict = db.execute("PRAGMA quick_check").fetchone()[0]
+            except sqlite3.DatabaseError as exc:
+                verdict = str(exc)
+            finally:
+                db.close()
+            if verdict != "ok":
+                return (f"the room database {path} is damaged ({verdict}). It is left as it "
+                        "is: move it away to start a new room, or keep it to recover answers "
+                        "with the sqlite3 tool.")
+        db, _ = open_file(room_dir)  # creates the schema under the directory lock
+        db.close()
+    except StateUnavailable as exc:
         return str(exc)
     return None
 

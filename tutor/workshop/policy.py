@@ -102,8 +102,9 @@ class Limits:
     failed_logins_per_address: int = 60
     """Within `address_window`; generous, since a whole room may share one NAT address."""
     address_window: float = 600.0
-    hangup_grace: float = 3.0
-    """Seconds a hung-up child has to end before SIGKILL."""
+    hangup_grace: float = 6.0
+    """Seconds a hung-up child has to end before SIGKILL: longer than the
+    progress store's own wait for its last writes (3 s)."""
 
 
 @dataclass

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tutor.content import Library, load_library
-from tutor.progress import FILE_NAME
+from tutor.progress_file import FILE_NAME
 
 
 class RoomUnavailable(Exception):
