@@ -28,7 +28,11 @@ MAX_MESSAGE = 1 << 20
 
 PRELOAD = ("tutor.cli", "tutor.ui.app", "tutor.ui.screens.library", "tutor.ui.screens.deck",
            "tutor.ui.screens.quiz", "tutor.ui.screens.help", "tutor.ui.screens.contents",
-           "textual.drivers.linux_driver")
+           "textual.drivers.linux_driver",
+           # Every session loads numpy soon after its first screen (the demo
+           # registry): loaded here, its pages are shared. BLAS is started with
+           # one thread (the environment says so), so forking stays safe.
+           "numpy", "tutor.ui.demos.base")
 
 
 def send(sock: socket.socket, message: dict[str, object], fd: int | None = None) -> None:
