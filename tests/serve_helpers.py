@@ -28,8 +28,10 @@ async def start_room(room_dir: Path, **overrides: object) -> RoomServer:
     limits = Limits(hangup_grace=10.0)
     for name in [n for n in overrides if hasattr(limits, n)]:
         setattr(limits, name, overrides.pop(name))
+    overrides.setdefault("code", CODE)
     settings = ServeSettings(room_dir=room_dir, cache_dir=locations.kernel_cache_dir(),
-                             port=0, code=CODE, limits=limits, **overrides)  # type: ignore[arg-type]
+                             port=0, limits=limits, **overrides)  # type: ignore[arg-type]
+    room_dir.mkdir(parents=True, exist_ok=True)
     key, _ = load_or_create(room_dir)
     lines: list[str] = []
     server = RoomServer(settings, key, lines.append)
@@ -41,9 +43,9 @@ async def start_room(room_dir: Path, **overrides: object) -> RoomServer:
 async def connect(server: RoomServer, user: str = "ada", password: str = CODE,
                   **options: object) -> asyncssh.SSHClientConnection:
     options.setdefault("agent_path", None)
+    options.setdefault("client_keys", None)
     return await asyncssh.connect("127.0.0.1", server.port, username=user, password=password,
-                                  known_hosts=None, client_keys=None,
-                                  **options)  # type: ignore[arg-type]
+                                  known_hosts=None, **options)  # type: ignore[arg-type]
 
 
 def plain(data: bytes) -> str:
