@@ -148,6 +148,9 @@ async def test_disconnecting_mid_quiz_keeps_every_answer(room: RoomServer) -> No
     await wait_until(lambda: not room.sessions)
     assert answers_of(room.settings.room_dir) == {"ada": 2}
     assert "ended='client left'" in room.log_lines[-1]
+    async with await connect(room, "ada") as again:  # back, the quiz goes on
+        term = await Terminal.open(again)
+        await term.expect("Question 3 of")
 
 
 async def test_a_room_takes_the_quiz_at_once(room: RoomServer) -> None:
