@@ -18,7 +18,8 @@ from tutor import __version__, locations
 if TYPE_CHECKING:
     from tutor.ui.app import TutorApp
 
-COMMANDS = ("list", "check", "quiz", "bench", "warmup")
+COMMANDS = ("list", "check", "quiz", "bench", "warmup", "serve", "report", "room")
+WORKSHOP_COMMANDS = ("serve", "report", "room")  # tutor.workshop.cli.cmd_NAME
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="dltutor",
         description="Learn deep learning in your terminal: slides, live tiny networks, a quiz.",
         epilog="commands: dltutor list | dltutor check [PATH] | dltutor quiz [DECK] | "
-               "dltutor bench [--json] | dltutor warmup "
+               "dltutor bench [--json] | dltutor warmup | "
+               "dltutor serve | dltutor report [DIR] | dltutor room [DIR] "
                "(run 'dltutor COMMAND --help' for details)",
     )
     parser.add_argument("--version", action="version", version=f"dltutor {__version__}")
@@ -216,10 +218,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in COMMANDS:
         command, rest = argv[0], argv[1:]
+        if command == "bench" and "--serve" in rest:
+            from tutor.workshop import bench as serve_bench
+
+            return serve_bench.main([arg for arg in rest if arg != "--serve"])
         if command == "bench":
             from tutor import bench
 
             return bench.main(rest)
+        if command in WORKSHOP_COMMANDS:
+            from tutor.workshop import cli as workshop
+
+            return int(getattr(workshop, f"cmd_{command}")(rest))
         commands = {"list": cmd_list, "check": cmd_check, "quiz": cmd_quiz, "warmup": cmd_warmup}
         return commands[command](rest)
     parser = build_parser()

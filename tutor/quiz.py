@@ -69,6 +69,32 @@ def draw_round(deck: Deck, rng: random.Random, avoid: Iterable[str] = (),
     return drawn
 
 
+def resume_round(deck: Deck, question_ids: Sequence[str], given: Mapping[str, int],
+                 rng: random.Random) -> tuple[list[RoundQuestion], list[Answer]] | None:
+    """A round left unfinished (a dropped connection), rebuilt to go on with.
+
+    `given` maps each answered question to the choice picked (as written in
+    the bank). Choices are shuffled afresh; the answers keep what was picked.
+    None if the deck no longer has one of the questions.
+    """
+    bank = {q.id: q for q in deck.questions}
+    if not all(qid in bank for qid in question_ids):
+        return None
+    drawn: list[RoundQuestion] = []
+    answers: list[Answer] = []
+    for qid in question_ids:
+        question = bank[qid]
+        order = list(range(len(question.choices)))
+        rng.shuffle(order)
+        item = RoundQuestion(question, tuple(order))
+        drawn.append(item)
+        if qid in given:
+            if not 0 <= given[qid] < len(order):
+                return None
+            answers.append(answer(item, order.index(given[qid])))
+    return drawn, answers
+
+
 def answer(item: RoundQuestion, shown: int) -> Answer:
     if not 0 <= shown < len(item.order):
         raise ValueError(f"choice {shown} out of range for {len(item.order)} choices")

@@ -56,7 +56,28 @@ class QuizScreen(TutorScreen):
     def on_mount(self) -> None:
         # The screen, not the pane, handles ↑ ↓ here: they move the highlight.
         self.query_one("#quiz-scroll", Scroller).can_focus = False
-        self.new_round()
+        if not self.resume():
+            self.new_round()
+
+    def resume(self) -> bool:
+        """Go on with a round left unfinished (a dropped SSH connection, Ctrl-C)."""
+        left = self.tutor.store.unfinished_attempt(self.deck.id)
+        if left is None:
+            return False
+        given = {a.question: a.choice for a in left.answers}
+        rebuilt = quiz.resume_round(self.deck, left.questions, given, self.tutor.rng)
+        # Questions are answered in order: what was given is the round's start.
+        if rebuilt is None or {i.question.id for i in rebuilt[0][:len(given)]} != set(given):
+            return False
+        self.round, self.answers = rebuilt
+        self.attempt = left.id
+        self.position = len(self.answers)
+        self.highlighted = 0
+        self.phase = Phase.ASKING
+        self.redraw()
+        self.tutor.notify(f"Going on with your quiz: {len(given)} of {len(self.round)} "
+                          "answered already.", title="Quiz", timeout=6)
+        return True
 
     # -- state ------------------------------------------------------------
 

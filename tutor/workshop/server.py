@@ -1,0 +1,429 @@
+"""`dltutor serve`: an SSH server that gives each participant their own tutor.
+
+One dltutor process per SSH session, each on its own pty (`pty_child`); the
+server only copies bytes, checks what clients ask for, and keeps the limits.
+Refused: commands (`ssh host ls`, scp), subsystems (SFTP), shells without a
+pty, every kind of forwarding. The SSH user name is the participant's
+nickname; their progress lands in the room database under it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import os
+import sys
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncssh
+
+from tutor.workshop import policy
+from tutor.workshop.launcher import ForkServer
+from tutor.workshop.policy import AddressLedger, InputDecoder, Limits
+from tutor.workshop.pty_child import PtyChild
+
+# Written to a client's terminal when the server ends a session the app could
+# not end itself (hang-up): leave the alternate screen, stop mouse and paste
+# reporting, show the cursor, reset colours.
+TERMINAL_RESET = (b"\x1b[?1049l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l"
+                  b"\x1b[?1004l\x1b[?2004l\x1b[<u\x1b[?25h\x1b[0m\r\n")
+
+
+@dataclass
+class ServeSettings:
+    room_dir: Path
+    """Holds the host key, the room database and the server log."""
+    cache_dir: Path
+    """The kernel cache every session shares (warmed up at start)."""
+    host: str = "127.0.0.1"
+    port: int = 2222
+    code: str | None = None
+    """Workshop code, asked for as the SSH password."""
+    authorized_keys: Path | None = None
+    open_room: bool = False
+    """No authentication at all (only allowed on a loopback address)."""
+    deck: str | None = None
+    """Open this deck for everyone."""
+    quiz: bool = False
+    """With `deck`: go straight into its quiz."""
+    limits: Limits = field(default_factory=Limits)
+    python: str = sys.executable
+    fork_server: bool = True
+    """Fork sessions from a process that has imported the UI already (faster
+    first screen when many connect at once); off, each starts from scratch."""
+
+    def child_argv(self, nickname: str) -> list[str]:
+        argv = [self.python, "-m", "tutor"]
+        if self.deck and self.quiz:
+            argv += ["quiz", self.deck]
+        elif self.deck:
+            argv.append(self.deck)
+        return [*argv, "--participant", nickname]
+
+
+@dataclass
+class ConnectionRecord:
+    """One line of the server log."""
+
+    address: str
+    started: float = field(default_factory=time.monotonic)
+    nickname: str = "-"
+    term: str = "-"
+    size: str = "-"
+    ended: str = "closed before login"
+    bytes_out: int = 0
+
+    def line(self) -> str:
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        return (f"{stamp} {self.address} nick={self.nickname} term={self.term} "
+                f"size={self.size} duration={time.monotonic() - self.started:.0f}s "
+                f"out={self.bytes_out}B ended={self.ended!r}")
+
+
+class RoomServer:
+    """The listening server and every live session."""
+
+    def __init__(self, settings: ServeSettings, host_key: asyncssh.SSHKey,
+                 log: Callable[[str], None]) -> None:
+        self.settings = settings
+        self.host_key = host_key
+        self.log = log
+        self.sessions: set[Session] = set()
+        self.connections: set[Connection] = set()
+        self.ledger = AddressLedger(settings.limits.failed_logins_per_address,
+                                    settings.limits.address_window)
+        self._server: asyncssh.SSHAcceptor | None = None
+        self.launcher: ForkServer | None = None
+        self._watchdog: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[object]] = set()
+        self.closing = False
+
+    async def start(self) -> None:
+        s = self.settings
+        if s.open_room and not policy.is_loopback(s.host):
+            raise ValueError("a room without a code is only allowed on a loopback address")
+        if not (s.open_room or s.code or s.authorized_keys):
+            raise ValueError("give a workshop code or an authorized_keys file")
+        if s.fork_server:
+            launcher = ForkServer(policy.child_env(None, {}, room_dir=s.room_dir,
+                                                   cache_dir=s.cache_dir, base=os.environ),
+                                  s.python)
+            if await launcher.start():
+                self.launcher = launcher
+            else:
+                self.log("the fork server did not start: each session starts from scratch")
+        self._server = await asyncssh.create_server(
+            lambda: Connection(self), s.host, s.port, server_host_keys=[self.host_key],
+            encoding=None, login_timeout=s.limits.login_timeout, agent_forwarding=False,
+            x11_forwarding=False, allow_scp=False, keepalive_interval=30,
+            keepalive_count_max=4)
+        self._watchdog = asyncio.create_task(self._watch())
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None
+        return int(self._server.sockets[0].getsockname()[1])
+
+    def spawn(self, coro: Coroutine[Any, Any, object]) -> None:
+        """Run a background task that the server keeps a reference to."""
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _watch(self) -> None:
+        limits = self.settings.limits
+        while True:
+            await asyncio.sleep(min(30.0, limits.idle_timeout / 4, limits.session_time / 4))
+            now = time.monotonic()
+            for session in list(self.sessions):
+                if now - session.last_input > limits.idle_timeout:
+                    session.end(f"no key pressed for {limits.idle_timeout / 60:.0f} minutes",
+                                "idle timeout")
+                elif session.child and now - session.child.started > limits.session_time:
+                    session.end(f"sessions last at most {limits.session_time / 3600:g} hours",
+                                "session time up")
+
+    async def close(self) -> None:
+        """Stop listening, end every session (children hung up and reaped)."""
+        self.closing = True
+        if self._watchdog:
+            self._watchdog.cancel()
+        if self._server:
+            self._server.close()
+        starting = [s.starting for s in self.sessions if s.starting]
+        if starting:
+            await asyncio.gather(*starting, return_exceptions=True)
+        for session in list(self.sessions):
+            session.end("the workshop server is stopping", "server stopped")
+        children = [s.child.wait() for s in self.sessions if s.child]
+        if children:
+            await asyncio.gather(*children)
+        # Clients leave by themselves once their session closed (after reading
+        # the goodbye); closing them at once could drop that last line.
+        waiting = [asyncio.ensure_future(c.conn.wait_closed())
+                   for c in self.connections if c.conn]
+        if waiting:
+            await asyncio.wait(waiting, timeout=5.0)
+        for connection in list(self.connections):
+            connection.close()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.launcher:
+            self.launcher.close()
+        if self._server:
+            await self._server.wait_closed()
+
+
+class Connection(asyncssh.SSHServer):
+    """One client connection: authentication, nickname and its log line."""
+
+    def __init__(self, server: RoomServer) -> None:
+        self.server = server
+        self.conn: asyncssh.SSHServerConnection | None = None
+        self.record = ConnectionRecord("-")
+        self.failures = 0
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
+        peer = conn.get_extra_info("peername")
+        self.record = ConnectionRecord(str(peer[0]) if peer else "-")
+        self.server.connections.add(self)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.server.connections.discard(self)
+        self.server.log(self.record.line())
+
+    def close(self) -> None:
+        if self.conn:
+            self.conn.close()
+
+    def _turn_away(self, code: int, message: str, ended: str) -> None:
+        assert self.conn is not None
+        self.record.ended = ended
+        self.conn.send_auth_banner(message + "\r\n")
+        self.conn.disconnect(code, message)
+
+    def begin_auth(self, username: str) -> bool:
+        settings = self.server.settings
+        self.record.nickname = username if policy.valid_nickname(username) else repr(username)
+        if not policy.valid_nickname(username):
+            self._turn_away(asyncssh.DISC_ILLEGAL_USER_NAME,
+                            f"dltutor: the user name is your nickname in the room: "
+                            f"{policy.NICKNAME_RULE} (e.g. ssh -p {self.server.port} "
+                            f"ada@host)", "bad nickname")
+            return True
+        if self.server.ledger.blocked(self.record.address, time.monotonic()):
+            self._turn_away(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
+                            "dltutor: too many wrong codes from this address; "
+                            "wait a few minutes", "address blocked")
+            return True
+        if settings.open_room:
+            return False
+        if settings.authorized_keys and self.conn:
+            self.conn.set_authorized_keys(str(settings.authorized_keys))
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return self.server.settings.code is not None
+
+    def public_key_auth_supported(self) -> bool:
+        return self.server.settings.authorized_keys is not None
+
+    def validate_password(self, username: str, password: str) -> bool:
+        code = self.server.settings.code
+        if code is not None and hmac.compare_digest(password.encode(), code.encode()):
+            self.record.ended = "logged in"
+            return True
+        self.failures += 1
+        self.record.ended = "wrong code"
+        self.server.ledger.failed(self.record.address, time.monotonic())
+        if self.failures >= self.server.settings.limits.failed_logins_per_connection:
+            self._turn_away(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
+                            "dltutor: wrong workshop code (ask the instructor)",
+                            "wrong code, too many tries")
+        return False
+
+    def auth_completed(self) -> None:
+        self.record.ended = "logged in, no session"
+
+    def session_requested(self) -> Session:
+        return Session(self)
+
+    # Forwarding of every kind is refused (asyncssh's defaults, said out loud).
+    def connection_requested(self, *args: object) -> bool:
+        return False
+
+    def server_requested(self, *args: object) -> bool:
+        return False
+
+    def unix_connection_requested(self, *args: object) -> bool:
+        return False
+
+    def unix_server_requested(self, *args: object) -> bool:
+        return False
+
+
+class Session(asyncssh.SSHServerSession):  # type: ignore[type-arg]
+    """One SSH session channel: a dltutor child on a pty, or a polite refusal."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.server = connection.server
+        self.record = connection.record
+        self.chan: asyncssh.SSHServerChannel | None = None  # type: ignore[type-arg]
+        self.child: PtyChild | None = None
+        self.term: str | None = None
+        self.size = (80, 24)
+        self.refusal: str | None = None
+        self.decoder = InputDecoder()
+        self.last_input = time.monotonic()
+        self._goodbye: str | None = None
+        self.starting: asyncio.Task[None] | None = None
+
+    def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:  # type: ignore[type-arg]
+        self.chan = chan
+
+    def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int],
+                      term_modes: object) -> bool:
+        self.term = policy.sanitise_term(term_type)
+        self.size = policy.clamp_size(term_size[0], term_size[1])
+        self.record.term = self.term
+        self.record.size = f"{self.size[0]}x{self.size[1]}"
+        return True
+
+    def shell_requested(self) -> bool:
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        # Accepted only to say why not: a refused request leaves the client
+        # with a bare "exec request failed".
+        self.refusal = ("dltutor: this server runs the tutor only, no commands; "
+                        f"connect with: ssh -t -p {self.server.port} NICKNAME@HOST")
+        self.record.ended = "refused: command"
+        return True
+
+    def subsystem_requested(self, subsystem: str) -> bool:
+        self.record.ended = f"refused: subsystem {subsystem[:20]}"
+        return False
+
+    def session_started(self) -> None:
+        assert self.chan is not None
+        if self.refusal is None and self.term is None:
+            self.refusal = ("dltutor needs an interactive terminal: ssh -t -p "
+                            f"{self.server.port} NICKNAME@HOST")
+            self.record.ended = "refused: no pty"
+        limits = self.server.settings.limits
+        if self.refusal is None and len(self.server.sessions) >= limits.max_sessions:
+            self.refusal = (f"The room is full ({limits.max_sessions} sessions). "
+                            "Please try again in a few minutes.")
+            self.record.ended = "refused: room full"
+        if self.refusal is None and self.server.closing:
+            self.refusal = "The workshop server is stopping."
+            self.record.ended = "refused: stopping"
+        if self.refusal is not None:
+            self._say(self.refusal)
+            self.chan.exit(1)
+            return
+        settings = self.server.settings
+        env = policy.child_env(self.term, self.chan.get_environment(),
+                               room_dir=settings.room_dir, cache_dir=settings.cache_dir,
+                               base=os.environ)
+        self.server.sessions.add(self)
+        self.record.ended = "starting"
+        self.starting = asyncio.ensure_future(self._start(settings.child_argv(
+            self.record.nickname), env))
+
+    async def _start(self, argv: list[str], env: dict[str, str]) -> None:
+        size = self.size
+        try:
+            self.child = await PtyChild.start(argv, env, *size, output=self._output,
+                                              exited=self._exited,
+                                              launcher=self.server.launcher)
+        except (OSError, ConnectionError) as exc:
+            self.server.sessions.discard(self)
+            self.record.ended = f"could not start: {exc}"
+            if self.chan is not None:
+                self._say("dltutor: the tutor could not start; tell the instructor")
+                self.chan.exit(1)
+            return
+        finally:
+            self.starting = None
+        self.record.ended = "running"
+        if self.size != size:  # resized while starting
+            self.child.resize(*self.size)
+        if self.chan is None:  # left while starting
+            self._goodbye = "disconnected"
+            self.record.ended = "client left"
+            self.server.spawn(self.child.hang_up(self.server.settings.limits.hangup_grace))
+
+    def _say(self, message: str) -> None:
+        """A line for the participant: on their terminal if they have one (it
+        is the screen they look at), else on stderr, apart from any output."""
+        assert self.chan is not None
+        line = message.encode() + b"\r\n"
+        if self.term is not None:
+            self.chan.write(line)
+        else:
+            self.chan.write_stderr(line)
+
+    def _output(self, data: bytes) -> None:
+        self.record.bytes_out += len(data)
+        if self.chan is not None and not self.chan.is_closing():
+            self.chan.write(data)
+
+    def _exited(self, code: int) -> None:
+        self.server.sessions.discard(self)
+        if self._goodbye is None and self.record.ended == "running":
+            self.record.ended = "quit" if code == 0 else f"app ended with status {code}"
+        if self.chan is None or self.chan.is_closing():
+            return
+        if self._goodbye is not None:
+            self.chan.write(TERMINAL_RESET + f"dltutor: {self._goodbye}.\r\n".encode())
+        self.chan.exit(0 if code == 0 else 1)
+
+    def end(self, message: str, ended: str) -> None:
+        """End the session from the server's side, telling the participant why."""
+        if self.child is None or self._goodbye is not None:
+            return
+        self._goodbye = message
+        self.record.ended = ended
+        self.server.spawn(self.child.hang_up(self.server.settings.limits.hangup_grace))
+
+    def data_received(self, data: bytes, datatype: object) -> None:
+        self.last_input = time.monotonic()
+        if self.child is not None:
+            self.child.write(self.decoder.feed(data))
+
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int,
+                              pixheight: int) -> None:
+        self.size = policy.clamp_size(width, height)
+        self.record.size = f"{self.size[0]}x{self.size[1]}"
+        if self.child is not None:
+            self.child.resize(*self.size)
+
+    def pause_writing(self) -> None:
+        if self.child is not None:
+            self.child.pause_output()
+
+    def resume_writing(self) -> None:
+        if self.child is not None:
+            self.child.resume_output()
+
+    def break_received(self, msec: int) -> bool:
+        return True  # ignored: the app has its own keys
+
+    def eof_received(self) -> bool:
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.child is not None and self.child.returncode is None:
+            if self._goodbye is None:
+                self.record.ended = "client left"
+            self._goodbye = self._goodbye or "disconnected"
+            self.server.spawn(self.child.hang_up(self.server.settings.limits.hangup_grace))
+        self.chan = None

@@ -1,0 +1,146 @@
+"""A fork server: one process that has imported Textual and the tutor's screens
+forks each session's tutor, so a room connecting at once does not import
+everything thirty times over.
+
+The server talks to it over a Unix socket pair: a spawn request carries the
+argument list, the environment and (as SCM_RIGHTS) the session's pty slave;
+the answer is the child's pid, and later its exit status. The zygote is
+single-threaded and imports nothing that starts threads (no numba), so
+forking it is safe.
+
+Run by the server as `python -m tutor.workshop.zygote FD`.
+"""
+
+from __future__ import annotations
+
+import array
+import fcntl
+import json
+import os
+import random
+import selectors
+import signal
+import socket
+import sys
+import termios
+
+MAX_MESSAGE = 1 << 20
+
+PRELOAD = ("tutor.cli", "tutor.ui.app", "tutor.ui.screens.library", "tutor.ui.screens.deck",
+           "tutor.ui.screens.quiz", "tutor.ui.screens.help", "tutor.ui.screens.contents",
+           "textual.drivers.linux_driver",
+           # Every session loads numpy soon after its first screen (the demo
+           # registry): loaded here, its pages are shared. BLAS is started with
+           # one thread (the environment says so), so forking stays safe.
+           "numpy", "tutor.ui.demos.base")
+
+
+def send(sock: socket.socket, message: dict[str, object], fd: int | None = None) -> None:
+    data = json.dumps(message).encode()
+    if fd is None:
+        sock.sendmsg([data])
+    else:
+        sock.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [fd]))])
+
+
+def receive(sock: socket.socket) -> tuple[dict[str, object] | None, int | None]:
+    """One message and the file descriptor that came with it, if any."""
+    fds = array.array("i")
+    data, ancillary, _, _ = sock.recvmsg(MAX_MESSAGE, socket.CMSG_SPACE(fds.itemsize))
+    fd = None
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            fds.frombytes(payload[:len(payload) - len(payload) % fds.itemsize])
+            fd = fds[0]
+    return (json.loads(data) if data else None), fd
+
+
+def _become_session(slave: int, argv: list[str], env: dict[str, str]) -> None:
+    """In the forked child: own session, the pty as controlling terminal and
+    stdio, the session's own environment; then run dltutor as the CLI would."""
+    os.setsid()
+    fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+    for fd in (0, 1, 2):
+        os.dup2(slave, fd)
+    if slave > 2:
+        os.close(slave)
+    for signum in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+    os.environ.clear()
+    os.environ.update(env)
+    random.seed()  # the parent's state is shared by every fork otherwise
+    sys.stdin = sys.__stdin__ = open(  # type: ignore[misc]
+        0, encoding="utf-8", errors="replace", closefd=False)
+    sys.stdout = sys.__stdout__ = open(  # type: ignore[misc]
+        1, "w", encoding="utf-8", closefd=False, buffering=1)
+    sys.stderr = sys.__stderr__ = open(  # type: ignore[misc]
+        2, "w", encoding="utf-8", closefd=False, buffering=1)
+    from tutor.cli import main
+
+    code = 1
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except OSError:
+                pass
+        os._exit(code)
+
+
+def serve(sock: socket.socket) -> None:
+    """Fork a session per request until the server closes its end."""
+    waker_r, waker_w = os.pipe()
+    os.set_blocking(waker_w, False)
+    signal.set_wakeup_fd(waker_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)  # wake the selector
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when we end
+    selector = selectors.DefaultSelector()
+    selector.register(sock, selectors.EVENT_READ)
+    selector.register(waker_r, selectors.EVENT_READ)
+    while True:
+        for key, _ in selector.select():
+            if key.fileobj is waker_r:
+                os.read(waker_r, 512)
+                _reap(sock)
+                continue
+            message, slave = receive(sock)
+            if message is None:
+                return
+            if slave is None:
+                continue
+            pid = os.fork()
+            if pid == 0:
+                sock.close()
+                os.close(waker_r)
+                os.close(waker_w)
+                _become_session(slave, list(message["argv"]),  # type: ignore[call-overload]
+                                dict(message["env"]))  # type: ignore[call-overload]
+            os.close(slave)
+            send(sock, {"id": message["id"], "pid": pid})
+
+
+def _reap(sock: socket.socket) -> None:
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        send(sock, {"exited": pid, "code": os.waitstatus_to_exitcode(status)})
+
+
+def main() -> None:
+    for name in PRELOAD:
+        __import__(name)
+    sock = socket.socket(fileno=int(sys.argv[1]))
+    send(sock, {"ready": os.getpid()})
+    serve(sock)
+
+
+if __name__ == "__main__":
+    main()
