@@ -132,3 +132,30 @@ def test_rnn_gradient_fades_with_distance_from_the_loss():
             ratios[cell] = norms[0] / norms[-1]
         assert ratios["rnn"] < 1e-2
         assert ratios["rnn"] < ratios["lstm"]
+
+
+@pytest.mark.parametrize(("cell", "default"), [("rnn", 0.0), ("gru", 0.0), ("lstm", 1.0)])
+def test_keep_bias_starts_the_keeping_gate(cell, default):
+    """The gate that keeps the old state (LSTM f, GRU z) starts at keep_bias,
+    or at the customary default; the plain RNN has no such gate."""
+    H = 5
+    for keep, expected in ((None, default), (2.0, 2.0 if cell != "rnn" else 0.0)):
+        config = SequenceClassifierConfig(cell=cell, hidden=H, keep_bias=keep)
+        biases = SequenceClassifier(config).params["b"]
+        assert np.all(biases[H : 2 * H] == expected)
+        others = np.delete(biases, np.s_[H : 2 * H]) if cell != "rnn" else biases
+        assert np.all(others == 0.0)
+
+
+def test_a_gru_told_to_keep_carries_its_gradient_further_back():
+    """With the update gate starting near 1 (keep_bias 2: z = 0.88), a fresh
+    GRU passes the gradient back across 25 steps with far less loss than
+    with the usual start (z = 0.5)."""
+    data = lag_sequences(n=200, seq_len=25, vocab_size=4, lag=24, seed=0)
+    fade = {}
+    for keep in (0.0, 2.0):
+        config = SequenceClassifierConfig(cell="gru", n_inputs=4, hidden=16, keep_bias=keep)
+        norms = SequenceClassifier(config, seed=0).inspect(data.X_val, data.y_val)[
+            "grad_norm_per_step"]
+        fade[keep] = norms[0] / norms[-1]
+    assert fade[2.0] > 100 * fade[0.0], fade

@@ -38,6 +38,9 @@ _GATE_NAMES: dict[str, tuple[str, ...]] = {
 }
 
 
+_KEEP_BIAS_DEFAULT: dict[str, float] = {"rnn": 0.0, "gru": 0.0, "lstm": 1.0}
+
+
 @dataclass(frozen=True)
 class SequenceClassifierConfig:
     """Recurrent classifier of whole sequences.
@@ -45,7 +48,11 @@ class SequenceClassifierConfig:
     Inputs are token ids (N, T) with values in [0, n_inputs) (fed one-hot),
     or feature vectors (N, T, n_inputs). `hidden` units in the cell. Weights
     start uniform in +-init_scale/sqrt(hidden) (PyTorch's default), biases
-    at 0 except the LSTM's forget gate at +1 (remember by default).
+    at 0 except those of the gate that keeps the old state (LSTM forget gate,
+    GRU update gate z) at `keep_bias`: None means the customary start, +1 for
+    the LSTM (remember by default) and 0 for the GRU (PyTorch's defaults);
+    larger values make a fresh cell carry its state, and its gradient,
+    across more steps.
     dtype "float32" trains (fast tanh); "float64" is exact (gradient checks).
     """
 
@@ -54,6 +61,7 @@ class SequenceClassifierConfig:
     hidden: int = 16
     n_classes: int = 4
     init_scale: float = 1.0
+    keep_bias: float | None = None
     optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
     dtype: DType = "float32"
 
@@ -100,8 +108,9 @@ class SequenceClassifier(HeadModel):
         for name in ("Wx", "Wh", "Wo"):
             view = self.buffer[name]
             view[...] = rng.uniform(-bound, bound, view.shape)
-        if config.cell == "lstm":
-            self.buffer["b"][H : 2 * H] = 1.0
+        keep = _KEEP_BIAS_DEFAULT[config.cell] if config.keep_bias is None else config.keep_bias
+        if config.cell != "rnn":  # gate 1 keeps the state: f of i|f|g|o, z of r|z|n
+            self.buffer["b"][H : 2 * H] = keep
         self._Wb, self._dWb = head_views(self.buffer, "Wo", "bo")
         self.optimizer = Optimizer(config.optimizer, self.buffer.size, self.dtype)
         self._workspace: WorkspaceCache[tuple[int, int], _Workspace] = WorkspaceCache(
