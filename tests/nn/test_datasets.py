@@ -129,3 +129,15 @@ def test_importing_datasets_does_not_import_numba() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_every_shape_kind_is_its_own_pattern() -> None:
+    kinds = datasets.SHAPE_KINDS + datasets.MORE_SHAPE_KINDS
+    drawn = {kind: render_shape(kind, 7, extent=5) for kind in kinds}
+    for kind, image in drawn.items():
+        assert set(np.unique(image)) == {0.0, 1.0} and image.sum() >= 5, kind
+        assert image[1:6, 1:6].sum() == image.sum()  # inside its 5x5 square
+    patterns = {image.tobytes() for image in drawn.values()}
+    assert len(patterns) == len(kinds)
+    with pytest.raises(ValueError):
+        render_shape("star", 7)

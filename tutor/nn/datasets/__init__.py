@@ -10,7 +10,8 @@ read-only so a dataset can be shared between threads.
 Tables:
     tabular_linear   labels/targets from a known linear rule (info["weights"])
 Images (N, 1, size, size), classes bar / cross / corner at any offset:
-    shapes           render_shape() draws one shape at one offset
+    shapes           render_shape() draws one shape at one offset (those three and
+                     MORE_SHAPE_KINDS)
 Token sequences (N, T) int64:
     lag_sequences    label = the token `lag` steps before the end
     attention_task   per-position labels and the attention pattern that solves
@@ -28,7 +29,13 @@ from collections.abc import Callable
 from typing import Any
 
 from tutor.nn.datasets.dataset import FLOAT, Dataset
-from tutor.nn.datasets.images import SHAPE_KINDS, max_offset, render_shape, shapes
+from tutor.nn.datasets.images import (
+    MORE_SHAPE_KINDS,
+    SHAPE_KINDS,
+    max_offset,
+    render_shape,
+    shapes,
+)
 from tutor.nn.datasets.points import blobs, circles, moons, spiral, xor
 from tutor.nn.datasets.sequences import AttentionKind, attention_task, lag_sequences
 from tutor.nn.datasets.tables import tabular_linear
@@ -36,6 +43,7 @@ from tutor.nn.datasets.tables import tabular_linear
 __all__ = [
     "DATASETS",
     "FLOAT",
+    "MORE_SHAPE_KINDS",
     "SHAPE_KINDS",
     "AttentionKind",
     "Dataset",

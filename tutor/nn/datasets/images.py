@@ -10,12 +10,16 @@ import numpy as np
 from tutor.nn.datasets.dataset import FLOAT, Dataset, class_sizes, frozen, split
 
 SHAPE_KINDS: tuple[str, ...] = ("bar", "cross", "corner")
+"""The classes of `shapes`."""
+MORE_SHAPE_KINDS: tuple[str, ...] = ("dash", "box", "slash", "tee", "ex", "hook")
+"""More shapes `render_shape` draws, for lessons that need other classes
+(transfer learning: pretrain on some, learn others from few examples)."""
 
 
 def _shape_template(kind: str, extent: int) -> np.ndarray:
     """(extent, extent) 0/1 pattern of one shape."""
     patch = np.zeros((extent, extent), dtype=FLOAT)
-    mid = extent // 2
+    mid, last, steps = extent // 2, extent - 1, np.arange(extent)
     if kind == "bar":  # vertical bar through the middle
         patch[:, mid] = 1.0
     elif kind == "cross":  # plus sign
@@ -24,8 +28,24 @@ def _shape_template(kind: str, extent: int) -> np.ndarray:
     elif kind == "corner":  # L: left edge and bottom edge
         patch[:, 0] = 1.0
         patch[-1, :] = 1.0
+    elif kind == "dash":  # horizontal bar through the middle
+        patch[mid, :] = 1.0
+    elif kind == "box":  # square outline
+        patch[[0, -1], :] = 1.0
+        patch[:, [0, -1]] = 1.0
+    elif kind == "slash":  # diagonal from bottom left to top right
+        patch[steps, last - steps] = 1.0
+    elif kind == "tee":  # T: top edge and the middle column
+        patch[0, :] = 1.0
+        patch[:, mid] = 1.0
+    elif kind == "ex":  # both diagonals
+        patch[steps, steps] = 1.0
+        patch[steps, last - steps] = 1.0
+    elif kind == "hook":  # top edge and right edge
+        patch[0, :] = 1.0
+        patch[:, -1] = 1.0
     else:
-        raise ValueError(f"unknown shape {kind!r}; one of {SHAPE_KINDS}")
+        raise ValueError(f"unknown shape {kind!r}; one of {SHAPE_KINDS + MORE_SHAPE_KINDS}")
     return patch
 
 
