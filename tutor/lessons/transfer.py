@@ -68,7 +68,7 @@ def shape_images(kinds: Sequence[str], n: int, reach: int, rng: np.random.Genera
     labels = np.arange(n) % len(kinds)
     rng.shuffle(labels)
     shifts = rng.integers(-reach, reach + 1, size=(n, 2))
-    X = np.stack([render_shape(kinds[label], IMAGE, (int(dy), int(dx)), EXTENT)
+    X = np.stack([render_shape(kinds[int(label)], IMAGE, (int(dy), int(dx)), EXTENT)
                   for label, (dy, dx) in zip(labels, shifts, strict=True)])
     X = (X + NOISE * rng.standard_normal(X.shape)).astype(FLOAT)[:, None]
     return X, labels.astype(np.int64)
