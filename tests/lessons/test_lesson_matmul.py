@@ -47,6 +47,7 @@ def test_settings_from_the_slides():
     assert Settings.from_params({"n": 16}).loop_n == 16
     with pytest.raises(ValueError):
         Settings.from_params({"precision": "float8"})
+    assert Settings.from_params({"precision": "float64"}).precision == "float64"
 
 
 def test_timings_are_scaled_by_the_cube_of_the_sizes():

@@ -270,7 +270,8 @@ _SPECS = (
           "pooling; or a tiny CNN trained on shapes.",
           Param("kernel", "choice", "vertical-edge", "the kernel that slides",
                 choices=("vertical-edge", "horizontal-edge", "blur", "sharpen", "identity")),
-          Param("image", "int", 0, "which small image", low=0, high=9),
+          Param("image", "int", 5, "side of the picture the kernel slides over, in pixels",
+                low=5, high=12),
           Param("mode", "choice", "slide", "slide a fixed kernel, or train a CNN",
                 choices=("slide", "train"))),
     _spec("memory-over-time", "Memory over time",
@@ -282,11 +283,12 @@ _SPECS = (
     _spec("attention-map", "Attention map",
           "A sentence with one token's attention weights over the others, the full map, "
           "and a tiny attention model that learns a pattern.",
-          Param("token", "word", "cat", "the token whose weights are shown first")),
+          Param("token", "choice", "cat", "the token whose weights are shown first",
+                choices=("the", "cat", "sat", "on", "mat"))),
     _spec("matmul", "Matrix multiplication",
           "The same multiply timed as a Python loop, numpy and a numba kernel, and the "
           "error of lower precisions.",
-          Param("n", "int", 200, "matrix size (n x n)", low=8, high=2000),
+          Param("n", "int", 200, "matrix size (n x n)", low=8, high=1000),
           Param("precision", "choice", "float32", "the lower precision compared",
                 choices=("float16", "float32", "float64"))),
     _spec("label-noise", "Label noise",
@@ -296,7 +298,7 @@ _SPECS = (
     _spec("transfer", "Transfer learning",
           "A frozen backbone with a new head trained on a few examples races a model "
           "trained from scratch on the same few.",
-          Param("examples", "int", 20, "labelled examples for the new task", low=2, high=1000)),
+          Param("examples", "int", 20, "labelled examples for the new task", low=3, high=1000)),
     _spec("framework-code", "One model in three frameworks",
           "The same small model in PyTorch, Keras and JAX, one key apart.",
           Param("framework", "choice", "pytorch", "the framework shown first",

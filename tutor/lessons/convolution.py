@@ -40,6 +40,7 @@ KERNELS: dict[str, np.ndarray] = {
     "horizontal-edge": np.array([[-1, -1, -1], [0, 0, 0], [1, 1, 1]], dtype=np.float64),
     "blur": np.full((3, 3), 1.0 / 9.0),
     "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], dtype=np.float64),
+    "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], dtype=np.float64),
 }
 """The kernels a key cycles through, by name (cross-correlation, not flipped)."""
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from tutor.lessons.runs import param_int, param_str
 
-PRECISIONS: tuple[str, ...] = ("float16", "float32")
+PRECISIONS: tuple[str, ...] = ("float16", "float32", "float64")
 METHODS: tuple[str, ...] = ("Python loop", "numpy", "numba")
 SIZES = range(8, 1001)
 
