@@ -64,3 +64,21 @@ def test_at_the_long_gap_only_the_gated_cell_remembers_and_the_rnn_gradient_vani
         assert gru.final >= 0.9, (seed, gru)
         assert rnn.peak <= 0.6, (seed, rnn)  # at no evaluation within the budget
         assert rnn.fade <= 1e-2, (seed, rnn)
+
+
+def test_the_verdict_waits_for_the_race_and_names_the_winner():
+    from tutor.lessons.memory_over_time import verdict
+    from tutor.nn.snapshot import Snapshot
+
+    settings = Settings(cell="gru", gap=30)
+    curve = np.array([0.25, 0.3, 0.27])
+    running = Snapshot(step=100, state="running", val_accuracy_curve=curve)
+    rnn_done = Snapshot(step=800, state="done", val_accuracy_curve=curve, val_accuracy=0.27)
+    gru_done = Snapshot(step=800, state="done", val_accuracy_curve=np.array([0.3, 1.0]),
+                        val_accuracy=1.0)
+    assert verdict(settings, running, gru_done) is None
+    text = verdict(settings, rnn_done, gru_done)
+    assert text is not None and "GRU remembers" in text and "stuck at 30%" in text
+    learned = Snapshot(step=800, state="done", val_accuracy_curve=np.array([0.3, 0.95]),
+                       val_accuracy=0.95)
+    assert "RNN remembers too" in (verdict(settings, learned, gru_done) or "")

@@ -31,6 +31,7 @@ from tutor.nn.datasets import Dataset
 from tutor.nn.datasets.dataset import FLOAT, split
 from tutor.nn.kernels.recurrent import CellKind
 from tutor.nn.models.sequence import SequenceClassifier, SequenceClassifierConfig
+from tutor.nn.snapshot import Snapshot
 
 SYMBOLS = 4
 """Distinct symbols; chance is 1 / SYMBOLS."""
@@ -176,3 +177,23 @@ def measure(settings: Settings, seed: int) -> tuple[Outcome, Outcome]:
                                 fade_at_start(settings, cell, spec.dataset, seed)))
     return outcomes[0], outcomes[1]
 
+
+
+def verdict(settings: Settings, rnn: Snapshot, gated: Snapshot) -> str | None:
+    """The sentence the demo shows once the race has shown its lesson, else
+    None: both runs ended, or the gated cell remembers while the RNN's run
+    is over."""
+    over = ("done", "stopped", "diverged", "error")
+    if rnn.state not in over or not len(rnn.val_accuracy_curve):
+        return None
+    name = settings.gated.upper()
+    rnn_best = float(np.max(rnn.val_accuracy_curve))
+    gated_now = gated.val_accuracy
+    if rnn_best >= REMEMBERED:
+        return f"gap {settings.gap}: the plain RNN remembers too ({rnn_best:.0%}); + lengthens it"
+    if gated_now >= REMEMBERED:
+        return (f"gap {settings.gap}: {name} remembers ({gated_now:.0%}); plain RNN stuck at "
+                f"{rnn_best:.0%}, chance {1 / SYMBOLS:.0%}")
+    if gated.state in over:
+        return f"gap {settings.gap}: neither remembered within {settings.steps} steps"
+    return None
