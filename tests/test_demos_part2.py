@@ -23,6 +23,7 @@ def trained(demo) -> bool:
 DEMOS = {
     # slide id: (keys pressed once settled, text then on screen, settled when)
     "gates": (["space", "space", "c", "minus", "plus", "r"], "gradient", trained),
+    "attention": (["down", "up", "up", "space", "space", "r"], "illustrative", trained),
 }
 
 
