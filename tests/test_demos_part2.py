@@ -24,6 +24,10 @@ DEMOS = {
     # slide id: (keys pressed once settled, text then on screen, settled when)
     "gates": (["space", "space", "c", "minus", "plus", "r"], "gradient", trained),
     "attention": (["down", "up", "up", "space", "space", "r"], "illustrative", trained),
+    "convolution": (["space", "space", "a", "a", "k", "r"] + ["space"] * 14, "pooling",
+                    lambda demo: True),
+    "pooling": (["p", "p", "r"], "dense layer", trained),
+    "mixed-precision": (["r"], "float16", lambda demo: bool(getattr(demo, "rows", None))),
 }
 
 
