@@ -28,6 +28,7 @@ DEMOS = {
                     lambda demo: True),
     "pooling": (["p", "p", "r"], "dense layer", trained),
     "mixed-precision": (["r"], "float16", lambda demo: bool(getattr(demo, "rows", None))),
+    "transfer": (["r"], "new task", trained),
 }
 
 
