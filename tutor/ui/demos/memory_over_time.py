@@ -64,6 +64,7 @@ class MemoryOverTime(TrainingDemo):
 
     def _race(self) -> None:
         self.new_generation()
+        self.first_norms: dict[str, np.ndarray] = {}  # per run: gradients of its first steps
         self.rnn_spec, self.gated_spec = lesson.race(self.settings, self.seed)
         share = CPU_SHARE / 2
         self.trainers = [self.train(spec, spec.name, share=share, seed=self.seed)
@@ -71,6 +72,13 @@ class MemoryOverTime(TrainingDemo):
         if not self.running:
             for trainer in self.trainers:
                 trainer.pause()
+
+    def published(self, source: str, snapshot: Snapshot) -> None:
+        super().published(source, snapshot)
+        norms = snapshot.inspection.get("grad_norm_per_step")
+        if (norms is not None and np.any(np.asarray(norms) > 0)
+                and source.endswith(f"#{self.generation}")):
+            self.first_norms.setdefault(source, np.asarray(norms, dtype=np.float64))
 
     # -- drawing ------------------------------------------------------------------
 
@@ -108,11 +116,14 @@ class MemoryOverTime(TrainingDemo):
                     title=self.plain(f"accuracy, gap {self.settings.gap}"))
 
     def _draw_gradient(self, rnn: Snapshot | None, gated: Snapshot | None) -> None:
-        series = []
-        for spec, snap in ((self.rnn_spec, rnn), (self.gated_spec, gated)):
+        """The RNN's gradient per step when training began (where the lesson
+        is plainest) and now, and the gated cell's now."""
+        start = self.first_norms.get(self.source(self.rnn_spec.name), np.zeros(0))
+        series = [Series("RNN at start", np.arange(1, len(start) + 1), start)]
+        for name, snap in (("RNN now", rnn), (f"{self.settings.gated.upper()} now", gated)):
             norms = np.zeros(0) if snap is None else np.asarray(
                 snap.inspection.get("grad_norm_per_step", np.zeros(0)), dtype=np.float64)
-            series.append(Series(spec.name, np.arange(1, len(norms) + 1), norms))
+            series.append(Series(name, np.arange(1, len(norms) + 1), norms))
         draw_curves(self.query_one("#memory-gradient", LinesView), self.graphics, series,
                     log_y=True, x_range=(1, self.settings.length),
                     marker_x=lesson.PREFIX + 1, marker_label="mark",
