@@ -104,8 +104,7 @@ class Transfer(TrainingDemo):
             series.append(Series(name, steps, curve))
         draw_curves(self.query_one("#transfer-chart", LinesView), self.graphics, series,
                     x_range=(0, self.settings.steps),
-                    title=self.plain(f"test accuracy, {self.settings.examples} examples of "
-                                     "3 new shapes"))
+                    title=self.plain(f"test accuracy ({self.settings.examples} examples)"))
         self._draw_side(backbone)
         if not self.racing:
             if backbone is None:
@@ -129,15 +128,21 @@ class Transfer(TrainingDemo):
                                 f"{head.val_accuracy:.0%}, from scratch "  # type: ignore[union-attr]
                                 f"{scratch.val_accuracy:.0%}")  # type: ignore[union-attr]
 
+    def _fitting(self, view: LinesView, side: int, gap: int) -> int:
+        """How many images of `side` pixels fit across `view` (one at least)."""
+        cells = side * (1 if self.graphics.half_blocks else 2)
+        return max(1, (view.size.width + gap) // (cells + gap))
+
     def _draw_side(self, backbone: Snapshot | None) -> None:
         filters = None if backbone is None else backbone.params.get("conv_W")
-        if filters is not None:
+        view = self.query_one("#transfer-filters", LinesView)
+        if filters is not None and view.size.width > 0:
             frozen = "frozen filters" if self.racing else "backbone filters"
-            self.query_one("#transfer-filters", LinesView).set_lines(
-                image_grid(np.asarray(filters)[:, 0], self.graphics, gap=1,
-                           titles=[self.plain(frozen)]))
-        examples = np.asarray(self.target.X_train)[:SHOWN_EXAMPLES, 0]
-        labels = [lesson.TARGET_KINDS[int(k)] for k in self.target.y_train[:SHOWN_EXAMPLES]]
+            shown = np.asarray(filters)[: self._fitting(view, 3, 1), 0]
+            view.set_lines(image_grid(shown, self.graphics, gap=1, titles=[self.plain(frozen)]))
+        count = min(SHOWN_EXAMPLES, self._fitting(view, lesson.IMAGE, 1))
+        examples = np.asarray(self.target.X_train)[:count, 0]
+        labels = [lesson.TARGET_KINDS[int(k)] for k in self.target.y_train[:count]]
         self.query_one("#transfer-examples", LinesView).set_lines(
             [Text(self.plain(f"new task, {self.settings.examples} examples:")),
              *image_grid(examples, self.graphics, titles=labels, gap=1)])
