@@ -207,8 +207,8 @@ class Convolution(TrainingDemo):
         filters = None if cnn is None else cnn.params.get("conv_W")
         images = self.query_one("#conv-filter-images", LinesView)
         if filters is not None:
-            images.set_lines(image_grid(np.asarray(filters)[:, 0], self.graphics, gap=1,
-                                        titles=["learned filters"]))
+            images.set_lines([Text("learned filters, 3x3:"),
+                              *image_grid(np.asarray(filters)[:, 0], self.graphics, gap=1)])
         self.query_one("#conv-params", LinesView).set_lines([
             Text(self.plain(f"conv layer: {lesson.conv_layer_params():,} weights")),
             Text(self.plain(f"dense layer, same outputs: {lesson.dense_layer_params():,}")),

@@ -139,7 +139,8 @@ class Transfer(TrainingDemo):
         if filters is not None and view.size.width > 0:
             frozen = "frozen filters" if self.racing else "backbone filters"
             shown = np.asarray(filters)[: self._fitting(view, 3, 1), 0]
-            view.set_lines(image_grid(shown, self.graphics, gap=1, titles=[self.plain(frozen)]))
+            view.set_lines([Text(self.plain(f"{frozen}, 3x3:")),
+                            *image_grid(shown, self.graphics, gap=1)])
         count = min(SHOWN_EXAMPLES, self._fitting(view, lesson.IMAGE, 1))
         examples = np.asarray(self.target.X_train)[:count, 0]
         labels = [lesson.TARGET_KINDS[int(k)] for k in self.target.y_train[:count]]
