@@ -206,9 +206,12 @@ class Convolution(TrainingDemo):
         cnn = snaps[0]
         filters = None if cnn is None else cnn.params.get("conv_W")
         images = self.query_one("#conv-filter-images", LinesView)
-        if filters is not None:
+        if filters is not None and images.size.width > 0:
+            cells = 3 if self.graphics.half_blocks else 6  # a filter is 3 pixels wide
+            fitting = max(1, (images.size.width + 1) // (cells + 1))
             images.set_lines([Text("learned filters, 3x3:"),
-                              *image_grid(np.asarray(filters)[:, 0], self.graphics, gap=1)])
+                              *image_grid(np.asarray(filters)[:fitting, 0], self.graphics,
+                                          gap=1)])
         self.query_one("#conv-params", LinesView).set_lines([
             Text(self.plain(f"conv layer: {lesson.conv_layer_params():,} weights")),
             Text(self.plain(f"dense layer, same outputs: {lesson.dense_layer_params():,}")),
