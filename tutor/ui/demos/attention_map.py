@@ -71,6 +71,8 @@ class AttentionMap(TrainingDemo):
     # -- drawing ------------------------------------------------------------------
 
     def draw(self) -> None:
+        if not self.query(LinesView):
+            return  # being taken down: the views are gone
         self._draw_sentence()
         snapshot = self.snap(MODEL)
         self._draw_model(snapshot)

@@ -144,6 +144,8 @@ class Convolution(TrainingDemo):
     # -- drawing ------------------------------------------------------------------
 
     def draw(self) -> None:
+        if not self.query(LinesView):
+            return  # being taken down: the views are gone
         if self.settings.mode == "slide":
             self._draw_slide()
         else:

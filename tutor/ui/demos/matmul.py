@@ -120,6 +120,8 @@ class Matmul(DemoWidget):
         self._next()
 
     def draw(self) -> None:
+        if not self.query(LinesView):
+            return  # being taken down: the views are gone
         view = self.query_one("#matmul-lines", LinesView)
         width = view.size.width or self.size.width
         if width <= 0:

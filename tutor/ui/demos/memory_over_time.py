@@ -83,6 +83,8 @@ class MemoryOverTime(TrainingDemo):
     # -- drawing ------------------------------------------------------------------
 
     def draw(self) -> None:
+        if not self.query(LinesView):
+            return  # being taken down: the views are gone
         rnn, gated = self.snap(self.rnn_spec.name), self.snap(self.gated_spec.name)
         self._draw_accuracy(rnn, gated)
         self._draw_gradient(rnn, gated)

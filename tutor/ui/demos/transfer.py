@@ -94,6 +94,8 @@ class Transfer(TrainingDemo):
     # -- drawing ------------------------------------------------------------------
 
     def draw(self) -> None:
+        if not self.query(LinesView):
+            return  # being taken down: the views are gone
         backbone = self.snap(BACKBONE)
         specs = [s for s in (self.head_spec, self.scratch_spec) if s is not None]
         snaps = [self.snap(spec.name) for spec in specs]
