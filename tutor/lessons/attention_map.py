@@ -21,13 +21,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from tutor.lessons.runs import RunSpec, param_str, simulate
 from tutor.nn.base import Model, OptimizerConfig
 from tutor.nn.datasets import Dataset, attention_task
-from tutor.nn.models.attention import TinyAttention, TinyAttentionConfig
+
+if TYPE_CHECKING:
+    from tutor.nn.models.attention import TinyAttentionConfig
+
+# Model modules import numba: they are imported where a model is built (in a
+# trainer's thread), so opening the demo never loads the engine on the UI thread.
 
 SENTENCE: tuple[str, ...] = ("the", "cat", "sat", "on", "the", "mat")
 
@@ -83,6 +89,8 @@ def toy_task(settings: Settings, seed: int = 0) -> Dataset:
 
 
 def model_config(settings: Settings) -> TinyAttentionConfig:
+    from tutor.nn.models.attention import TinyAttentionConfig
+
     return TinyAttentionConfig(vocab_size=settings.vocab, max_len=settings.length,
                                d_model=settings.d_model, n_classes=settings.vocab,
                                positions="learned",
@@ -90,10 +98,10 @@ def model_config(settings: Settings) -> TinyAttentionConfig:
 
 
 def run(settings: Settings, seed: int = 0) -> RunSpec:
-    config = model_config(settings)
-
     def build(model_seed: int) -> Model:
-        return TinyAttention(config, seed=model_seed)
+        from tutor.nn.models.attention import TinyAttention
+
+        return TinyAttention(model_config(settings), seed=model_seed)
 
     return RunSpec(name="attention", build=build, dataset=toy_task(settings, seed),
                    batch_size=settings.batch, max_steps=settings.steps, steps_per_chunk=2,

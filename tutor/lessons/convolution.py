@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -29,8 +29,13 @@ from tutor.lessons.runs import ModelFactory, RunSpec, param_int, param_str, simu
 from tutor.nn.base import Model, OptimizerConfig
 from tutor.nn.datasets import SHAPE_KINDS, Dataset, render_shape
 from tutor.nn.datasets.dataset import FLOAT, frozen
-from tutor.nn.models.cnn import TinyCNN, TinyCNNConfig
-from tutor.nn.models.mlp import MLP, MLPConfig
+
+if TYPE_CHECKING:
+    from tutor.nn.models.cnn import TinyCNNConfig
+    from tutor.nn.models.mlp import MLPConfig
+
+# Model modules import numba: they are imported where a model is built (in a
+# trainer's thread), so opening the demo never loads the engine on the UI thread.
 
 Mode = Literal["slide", "train"]
 MODES: tuple[Mode, ...] = ("slide", "train")
@@ -202,34 +207,44 @@ def flattened(data: Dataset) -> Dataset:
 
 
 def cnn_config() -> TinyCNNConfig:
-    return TinyCNNConfig(image_size=IMAGE, n_filters=FILTERS, n_classes=len(SHAPE_KINDS),
+    from tutor.nn.models.cnn import TinyCNNConfig
+
+    return TinyCNNConfig(image_size=IMAGE, n_filters=FILTERS, kernel_size=KERNEL,
+                         n_classes=len(SHAPE_KINDS),
                          optimizer=OptimizerConfig("adam", lr=0.01))
 
 
 def mlp_config() -> MLPConfig:
+    from tutor.nn.models.mlp import MLPConfig
+
     return MLPConfig(sizes=(IMAGE * IMAGE, MLP_HIDDEN, len(SHAPE_KINDS)), activation="relu",
                      loss="cross_entropy", optimizer=OptimizerConfig("adam", lr=0.01))
 
 
 def build_cnn(seed: int) -> Model:
+    from tutor.nn.models.cnn import TinyCNN
+
     return TinyCNN(cnn_config(), seed=seed)
 
 
 def build_mlp(seed: int) -> Model:
+    from tutor.nn.models.mlp import MLP
+
     return MLP(mlp_config(), seed=seed)
+
+
+KERNEL = 3
 
 
 def conv_layer_params() -> int:
     """Weights of the CNN's convolution layer: FILTERS kernels of 3x3 plus biases."""
-    c = cnn_config()
-    return c.n_filters * (c.in_channels * c.kernel_size**2 + 1)
+    return FILTERS * (KERNEL * KERNEL + 1)
 
 
 def dense_layer_params() -> int:
     """Weights of a dense layer that maps the same image to as many outputs
     as the convolution layer produces (FILTERS maps of 10x10)."""
-    c = cnn_config()
-    outputs = c.n_filters * c.map_size**2
+    outputs = FILTERS * (IMAGE - KERNEL + 1) ** 2
     return (IMAGE * IMAGE + 1) * outputs
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -29,9 +30,14 @@ from tutor.lessons.runs import ModelFactory, RunSpec, param_int, param_str, simu
 from tutor.nn.base import Model, OptimizerConfig
 from tutor.nn.datasets import Dataset
 from tutor.nn.datasets.dataset import FLOAT, split
-from tutor.nn.kernels.recurrent import CellKind
-from tutor.nn.models.sequence import SequenceClassifier, SequenceClassifierConfig
 from tutor.nn.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from tutor.nn.models.sequence import SequenceClassifier, SequenceClassifierConfig
+
+# Model modules import numba: they are imported where a model is built (in a
+# trainer's thread), so opening the demo never loads the engine on the UI thread.
+CellKind = Literal["rnn", "gru", "lstm"]
 
 SYMBOLS = 4
 """Distinct symbols; chance is 1 / SYMBOLS."""
@@ -108,16 +114,24 @@ def recall_task(gap: int, n: int = 2000, seed: int = 0, val_fraction: float = 0.
 
 
 def model_config(settings: Settings, cell: CellKind) -> SequenceClassifierConfig:
+    from tutor.nn.models.sequence import SequenceClassifierConfig
+
     return SequenceClassifierConfig(
         cell=cell, n_inputs=SYMBOLS + 1, hidden=settings.hidden, n_classes=SYMBOLS,
         keep_bias=settings.keep_bias, optimizer=OptimizerConfig("adam", lr=settings.lr))
 
 
+def classifier(config: SequenceClassifierConfig, seed: int) -> SequenceClassifier:
+    from tutor.nn.models.sequence import SequenceClassifier
+
+    return SequenceClassifier(config, seed=seed)
+
+
 def build(settings: Settings, cell: CellKind) -> ModelFactory:
-    config = model_config(settings, cell)
+    """seed -> a fresh model; the engine is loaded when it is first called."""
 
     def fresh(seed: int) -> Model:
-        return SequenceClassifier(config, seed=seed)
+        return classifier(model_config(settings, cell), seed)
 
     return fresh
 
@@ -148,7 +162,7 @@ def gradient_fade(norms: np.ndarray) -> float:
 def fade_at_start(settings: Settings, cell: CellKind, data: Dataset, seed: int,
                   probe: int = 64) -> float:
     """`gradient_fade` of a fresh model on the first `probe` validation sequences."""
-    model = SequenceClassifier(model_config(settings, cell), seed=seed)
+    model = classifier(model_config(settings, cell), seed)
     norms = model.inspect(data.X_val[:probe], data.y_val[:probe])["grad_norm_per_step"]
     return gradient_fade(norms)
 

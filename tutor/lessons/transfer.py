@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,8 +28,12 @@ from tutor.lessons.runs import RunSpec, param_int, simulate
 from tutor.nn.base import Model, OptimizerConfig
 from tutor.nn.datasets import Dataset, render_shape
 from tutor.nn.datasets.dataset import FLOAT, frozen
-from tutor.nn.models.cnn import TinyCNN, TinyCNNConfig
-from tutor.nn.models.logistic import LogisticRegression, LogisticRegressionConfig
+
+if TYPE_CHECKING:
+    from tutor.nn.models.cnn import TinyCNN, TinyCNNConfig
+
+# Model modules import numba: they are imported where a model is built (in a
+# trainer's thread), so opening the demo never loads the engine on the UI thread.
 
 SOURCE_KINDS: tuple[str, ...] = ("bar", "dash", "cross", "corner", "box", "slash")
 TARGET_KINDS: tuple[str, ...] = ("tee", "ex", "hook")
@@ -99,16 +104,23 @@ def target_task(settings: Settings, seed: int = 0) -> Dataset:
 
 
 def cnn_config(settings: Settings, n_classes: int) -> TinyCNNConfig:
+    from tutor.nn.models.cnn import TinyCNNConfig
+
     return TinyCNNConfig(image_size=IMAGE, n_filters=settings.filters, n_classes=n_classes,
                          optimizer=OptimizerConfig("adam", lr=settings.lr))
 
 
+def fresh_cnn(settings: Settings, n_classes: int, seed: int) -> TinyCNN:
+    from tutor.nn.models.cnn import TinyCNN
+
+    return TinyCNN(cnn_config(settings, n_classes), seed=seed)
+
+
 def pretrain_run(settings: Settings, seed: int = 0) -> RunSpec:
     """The backbone, trained with a head for the source classes."""
-    config = cnn_config(settings, len(SOURCE_KINDS))
 
     def build(model_seed: int) -> Model:
-        return TinyCNN(config, seed=model_seed)
+        return fresh_cnn(settings, len(SOURCE_KINDS), model_seed)
 
     return RunSpec(name="backbone", build=build, dataset=source_task(settings, seed),
                    batch_size=32, max_steps=settings.pretrain_steps, steps_per_chunk=25,
@@ -120,7 +132,7 @@ def features(settings: Settings, backbone: Mapping[str, np.ndarray], X: np.ndarr
     """(N, n_features) what the frozen backbone makes of images X: its pooled
     maps, flattened. `backbone` holds the pretrained parameters (the source
     head's among them, unused)."""
-    model = TinyCNN(cnn_config(settings, len(SOURCE_KINDS)))
+    model = fresh_cnn(settings, len(SOURCE_KINDS), 0)
     model.params = backbone
     pooled = model.inspect(np.asarray(X))["pooled"]
     return pooled.reshape(len(pooled), -1).astype(FLOAT)
@@ -136,11 +148,13 @@ def feature_task(settings: Settings, target: Dataset, backbone: Mapping[str, np.
 
 def head_run(settings: Settings, feature_data: Dataset) -> RunSpec:
     """The new head alone: every weight it has is trained, none of the backbone's."""
-    config = LogisticRegressionConfig(n_inputs=feature_data.input_shape[0],
-                                      n_classes=len(TARGET_KINDS),
-                                      optimizer=OptimizerConfig("adam", lr=settings.lr))
+    n_inputs = feature_data.input_shape[0]
 
     def build(model_seed: int) -> Model:
+        from tutor.nn.models.logistic import LogisticRegression, LogisticRegressionConfig
+
+        config = LogisticRegressionConfig(n_inputs=n_inputs, n_classes=len(TARGET_KINDS),
+                                          optimizer=OptimizerConfig("adam", lr=settings.lr))
         return LogisticRegression(config, seed=model_seed)
 
     return RunSpec(name="frozen backbone + new head", build=build, dataset=feature_data,
@@ -150,10 +164,9 @@ def head_run(settings: Settings, feature_data: Dataset) -> RunSpec:
 
 def scratch_run(settings: Settings, target: Dataset) -> RunSpec:
     """The same network, every weight trained from scratch on the examples."""
-    config = cnn_config(settings, len(TARGET_KINDS))
 
     def build(model_seed: int) -> Model:
-        return TinyCNN(config, seed=model_seed)
+        return fresh_cnn(settings, len(TARGET_KINDS), model_seed)
 
     return RunSpec(name="from scratch", build=build, dataset=target,
                    batch_size=settings.examples, max_steps=settings.steps, steps_per_chunk=5,
