@@ -44,7 +44,7 @@ def test_a_session_reports_every_field(tmp_path: Path) -> None:
     session = measure_session([sys.executable, "-c", STAND_IN], seconds=2.0,
                               keys=[b" "], key_every_s=0.2, settle_s=0.5,
                               events_file=tmp_path / "events.jsonl")
-    result = ui.summarize(run, session, settle_s=0.5)
+    result = ui.summarize(run, session)
     assert result.exit_code == 0  # ctrl+q ended it
     assert result.bytes_per_s > 0 and result.frames > 1
     assert result.cpu_share >= 0

@@ -21,6 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+TAIL_BYTES = 4096
+
 BURST_GAP_S = 0.004
 """Writes closer together than this belong to one frame (one output burst):
 Textual writes a frame in one go, which a pty may hand over in pieces."""
@@ -53,11 +55,15 @@ class Session:
     """(monotonic time, bytes) of every read from the terminal."""
     cpu_s: float = 0.0
     """CPU time (user + system) of the process from start to `ended`."""
+    window_start: float | None = None
+    """Start of the measured window: `settle_s` after the first output (None: no output)."""
     cpu_window: tuple[float, float] = (0.0, 0.0)
-    """CPU seconds and wall seconds over the measured window (after `settle_s`)."""
+    """CPU seconds and wall seconds over the measured window."""
     key_latencies_s: list[float] = field(default_factory=list)
     events: list[dict[str, object]] = field(default_factory=list)
     exit_code: int | None = None
+    tail: bytes = b""
+    """The last bytes written (at most `TAIL_BYTES`): what went wrong, if anything did."""
 
 
 def _cpu_seconds(pid: int) -> float | None:
@@ -96,10 +102,11 @@ def measure_session(
 ) -> Session:
     """Run `argv` in a `size` (columns, rows) pty for `seconds`.
 
-    After `settle_s` (startup and the first full paint) the keys are pressed
-    in turn, one every `key_every_s`, each when the output has been quiet
-    for a moment, and the time to the next byte of output is kept. CPU is
-    measured over the window from `settle_s` to the end. Then `quit_bytes`
+    The measured window starts `settle_s` after the program's first output
+    (so that startup and the first full paint stay out of it). From then on
+    the keys are pressed in turn, one every `key_every_s`, each when the
+    output has been quiet for a moment, and the time to the next byte of
+    output is kept; CPU is measured over the window. Then `quit_bytes`
     (ctrl+q) is sent; a program still running 5 s later is terminated.
     """
     columns, rows = size
@@ -147,23 +154,26 @@ def _read_available(master: int, session: Session, timeout_s: float) -> int:
         return -1
     if data:
         session.writes.append((time.monotonic(), len(data)))
+        session.tail = (session.tail + data)[-TAIL_BYTES:]
     return len(data) if data else -1
 
 
 def _drive(process: subprocess.Popen[bytes], master: int, session: Session, seconds: float,
            keys: Sequence[bytes], key_every_s: float, settle_s: float) -> None:
     deadline = session.started + seconds
-    settled_at = session.started + settle_s
     cpu_at_settle: float | None = None
-    next_key_at = settled_at
     key_index = 0
     waiting_since: float | None = None  # a key was sent, no output since
+    next_key_at = 0.0
     while time.monotonic() < deadline and process.poll() is None:
         now = time.monotonic()
-        if cpu_at_settle is None and now >= settled_at:
+        if session.window_start is None and session.writes:
+            session.window_start = next_key_at = session.writes[0][0] + settle_s
+        settled = session.window_start is not None and now >= session.window_start
+        if cpu_at_settle is None and settled:
             cpu_at_settle = _cpu_seconds(process.pid)
-        quiet = not session.writes or now - session.writes[-1][0] > BURST_GAP_S * 2
-        if keys and waiting_since is None and now >= next_key_at and quiet:
+        quiet = now - session.writes[-1][0] > BURST_GAP_S * 2 if session.writes else False
+        if keys and settled and waiting_since is None and now >= next_key_at and quiet:
             os.write(master, keys[key_index % len(keys)])
             key_index += 1
             waiting_since = time.monotonic()
@@ -176,8 +186,8 @@ def _drive(process: subprocess.Popen[bytes], master: int, session: Session, seco
             waiting_since = None
     session.ended = time.monotonic()
     cpu_now = _cpu_seconds(process.pid)
-    if cpu_at_settle is not None and cpu_now is not None:
-        session.cpu_window = (cpu_now - cpu_at_settle, session.ended - settled_at)
+    if cpu_at_settle is not None and cpu_now is not None and session.window_start is not None:
+        session.cpu_window = (cpu_now - cpu_at_settle, session.ended - session.window_start)
 
 
 def _drain_until_exit(process: subprocess.Popen[bytes], master: int, session: Session,
