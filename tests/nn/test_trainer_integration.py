@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tutor.nn import warmup
 from tutor.nn.base import OptimizerConfig
 from tutor.nn.datasets import moons, tabular_linear
 from tutor.nn.models import mlp
@@ -17,7 +18,15 @@ from tutor.nn.trainer import Snapshot, Trainer
 
 SCHEDSTAT = Path("/proc/thread-self/schedstat")
 
-HANG_GUARD_S = 120  # only against a hang: a cold numba cache compiles inside the thread
+HANG_GUARD_S = 120
+"""Only against a hang. Kernels are compiled before the tests (below), so no
+wait includes a compile: on two busy cores a cold compile can take minutes."""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def kernels_ready() -> None:
+    """Every kernel group compiled (or loaded) in this process, without a time limit."""
+    warmup.warm_up()
 
 
 def wait_for(trainer: Trainer, predicate: Callable[[Snapshot], bool]) -> Snapshot:

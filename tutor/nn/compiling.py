@@ -115,6 +115,8 @@ def prepare(
                 _warm_here(group, warm, on_progress)
             if on_progress is not None:
                 on_progress()
+        if on_progress is not None:
+            on_progress()  # also for a group that was ready already
     return not should_stop()
 
 
