@@ -104,11 +104,15 @@ def test_the_ui_thread_runs_python_while_the_mlp_trains():
 
 @pytest.mark.skipif(not SCHEDSTAT.exists(), reason="needs Linux schedstat")
 def test_the_measure_sees_a_step_that_holds_the_gil():
-    """Control: a step that keeps the GIL (a long builtin call) blocks the loop."""
+    """Control: a step that keeps the GIL (a long builtin call) blocks the loop.
+
+    The call is long (~0.2 s idle) so that the GIL is held nearly all the time
+    whatever the scheduler does: under load, the loop's own turns with the
+    GIL stretch in wall time and a short hold would be hidden by them."""
 
     class GilHolding(mlp.MLP):
         def step(self, X, y):
-            sum(range(1_500_000))  # ~20 ms in one C call that never lets go of the GIL
+            sum(range(15_000_000))  # one C call that never lets go of the GIL
             return super().step(X, y)
 
     X, y = _xor_batch(64)
