@@ -109,9 +109,25 @@ class LibraryScreen(TutorScreen):
             self.action_open()
 
     def action_open(self) -> None:
+        """Open the deck; if it was left part-way, ask: continue there or start over."""
         deck = self.highlighted_deck()
-        if deck is not None:
+        if deck is None:
+            return
+        left_at = _index_or_none(deck, self.tutor.store.last_slide(deck.id))
+        if not left_at:
             self.tutor.open_deck(deck, 0)
+            return
+        from tutor.ui.screens.choose import ChooseScreen
+
+        def go(choice: str | None) -> None:
+            if choice is not None:
+                self.tutor.open_deck(deck, left_at if choice == "continue" else 0)
+
+        self.app.push_screen(ChooseScreen(deck.title, [
+            ("continue", f"Continue at slide {left_at + 1} of {len(deck.slides)}: "
+                         f"{deck.slides[left_at].title}"),
+            ("start", "Start over from the first slide"),
+        ]), go)
 
     def action_continue(self) -> None:
         resume = self.resume_point()
@@ -127,7 +143,21 @@ class LibraryScreen(TutorScreen):
         if not deck.questions:
             self.notify(f"{deck.title} has no quiz.")
             return
-        self.tutor.open_quiz(deck)
+        left = self.tutor.store.unfinished_attempt(deck.id)
+        if left is None:
+            self.tutor.open_quiz(deck)
+            return
+        from tutor.ui.screens.choose import ChooseScreen
+
+        def go(choice: str | None) -> None:
+            if choice is not None:
+                self.tutor.open_quiz(deck, left if choice == "resume" else None)
+
+        self.app.push_screen(ChooseScreen(f"Quiz: {deck.title}", [
+            ("resume", f"Resume the quiz you left: {len(left.answers)} of {left.total} "
+                       "answered"),
+            ("new", "Start a new round"),
+        ]), go)
 
 
 def _index_or_none(deck: Deck, slide_id: str | None) -> int | None:
