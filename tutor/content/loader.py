@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tutor.content import frontmatter
+from tutor.content import files, frontmatter
 from tutor.content.demos import parse_demo
 from tutor.content.errors import ContentError, Problem
 from tutor.content.glossary import read_glossary
@@ -35,6 +35,8 @@ SECTION_KEYS = {"id", "title", "minutes"}
 SLIDE_KEYS = {"id", "title", "section", "demo"}
 QUESTION_KEYS = {"id", "topic", "prompt", "choices", "answer", "explain", "slide"}
 MAX_CHOICES = 4
+MAX_MINUTES = 10_000
+"""Longest deck or section, in minutes (also keeps inf and nan out)."""
 MAX_FENCED_WIDTH = 72
 """Widest line of a fenced block (diagram, code) that fits an 80-column terminal."""
 
@@ -113,8 +115,10 @@ class _Checker:
     def number(self, table: dict[str, Any], key: str, block: Block, what: str,
                default: float = 0.0) -> float:
         value = table.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            self.add(block.at(key), f"{what} field '{key}' must be a number >= 0")
+        if (isinstance(value, bool) or not isinstance(value, (int, float))
+                or not 0 <= value <= MAX_MINUTES):
+            self.add(block.at(key), f"{what} field '{key}' must be a number from 0 to "
+                     f"{MAX_MINUTES}")
             return default
         return float(value)
 
@@ -207,10 +211,8 @@ def _read_slides(folder: Path, section_ids: set[str],
     seen: dict[str, str] = {}
     for path in files:
         check = _Checker(path, problems)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            check.add(1, f"cannot read file: {exc}")
+        text = files.read_or_report(path, problems)
+        if text is None:
             continue
         for number, line in enumerate(text.split("\n"), start=1):
             check.controls(line, number, "line")
@@ -374,7 +376,11 @@ def load_library(root: Path) -> Library:
     if not folders and not problems:
         problems.append(Problem(root, 1, f"no decks found (no */{DECK_FILE})"))
     for folder in folders:
-        deck, found = check_deck(folder)
+        try:
+            deck, found = check_deck(folder)
+        except Exception as exc:  # noqa: BLE001 - one deck nobody foresaw must not stop the rest
+            deck, found = None, [Problem(folder / DECK_FILE, 1, f"could not be loaded: "
+                                         f"{type(exc).__name__}: {exc}")]
         problems.extend(found)
         if deck is not None:
             decks.append(deck)
@@ -384,7 +390,10 @@ def load_library(root: Path) -> Library:
         missing = [p for p in deck.prerequisites if p not in known]
         if missing and deck.path is not None:
             path = deck.path / DECK_FILE
-            line = key_lines(path.read_text(encoding="utf-8"))[0].at("prerequisites")
+            try:
+                line = key_lines(files.read_text(path))[0].at("prerequisites")
+            except (OSError, ValueError):  # changed since it was read: no line to point at
+                line = 1
             problems.extend(Problem(path, line, f"prerequisite '{p}' is not a deck beside it")
                             for p in missing)
     decks.sort(key=lambda d: (d.order, d.title))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tutor.content.errors import Problem
+from tutor.content.files import read_or_report
 
 SNIPPETS_DIR = "code"
 
@@ -34,10 +35,8 @@ def read_snippets(deck_folder: Path) -> tuple[list[Snippet], list[Problem]]:
     snippets: list[Snippet] = []
     problems: list[Problem] = []
     for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
-        try:
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(path, 1, f"cannot read file: {exc}"))
+        source = read_or_report(path, problems)  # regular files only, size capped
+        if source is None:
             continue
         try:
             compile(source, str(path), "exec", dont_inherit=True)

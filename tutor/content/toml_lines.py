@@ -58,16 +58,16 @@ def key_lines(text: str) -> tuple[Block, dict[str, list[Block]]]:
 
 def read_toml(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], str] | None:
     """The parsed file and its text, or None with the reason added to `problems`."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.append(Problem(path, 1, "file is missing"))
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(path, 1, f"cannot read file: {exc}"))
+    from tutor.content.files import read_or_report
+
+    text = read_or_report(path, problems)
+    if text is None:
         return None
     try:
         return tomllib.loads(text), text
+    except RecursionError:
+        problems.append(Problem(path, 1, "bad TOML: tables or arrays nested too deeply"))
+        return None
     except tomllib.TOMLDecodeError as exc:
         at = _TOML_AT.search(str(exc))
         line = int(at[1]) if at else 1
