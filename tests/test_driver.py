@@ -64,3 +64,46 @@ def test_an_old_mouse_report_past_column_95_is_survived() -> None:
 def test_textual_alone_would_have_died() -> None:
     _, raised = _feed(LinuxDriver, b"a\xffb")
     assert isinstance(raised, UnicodeDecodeError)
+
+
+def test_a_paste_typed_as_keys_is_cut_to_a_persons_pace() -> None:
+    from tutor.ui.driver import KeyBudget
+
+    now = [0.0]
+    budget = KeyBudget(burst=64, rate=100.0, clock=lambda: now[0])
+    assert sum(budget.take() for _ in range(100_000)) == 64  # one read of a huge paste
+    now[0] += 0.5
+    assert sum(budget.take() for _ in range(1000)) == 50
+    for _ in range(200):  # someone typing fast, 30 keys a second, is never cut
+        now[0] += 1 / 30
+        assert budget.take()
+
+
+def test_the_driver_drops_keys_beyond_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.driver import Driver
+
+    kept: list[object] = []
+    focused = threading.Event()
+
+    def collect(self: object, message: object) -> None:
+        kept.append(message)
+        if isinstance(message, events.AppFocus):
+            focused.set()
+
+    monkeypatch.setattr(Driver, "process_message", collect)
+    read, write = os.pipe()
+    driver = LenientDriver.__new__(LenientDriver)
+    driver.fileno, driver.exit_event, driver._debug = read, threading.Event(), False
+    driver._in_band_window_resize = False
+    thread = threading.Thread(target=driver.run_input_thread)
+    thread.start()
+    for _ in range(25):  # 100 KB, as a terminal without bracketed paste sends it
+        os.write(write, b"x" * 4096)
+    os.write(write, b"\x1b[I")  # focus came back: not a key, never dropped
+    assert focused.wait(120)
+    driver.exit_event.set()
+    thread.join(30)
+    os.close(read)
+    os.close(write)
+    keys = [m for m in kept if isinstance(m, events.Key)]
+    assert 64 <= len(keys) < 25 * 4096 // 10

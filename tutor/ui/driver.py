@@ -14,12 +14,15 @@ the swap is a no-op and the stock behaviour remains.
 from __future__ import annotations
 
 import codecs
+import time
 import types
 from collections.abc import Callable
 from typing import Any
 
+from textual import events
 from textual.drivers import linux_driver
 from textual.drivers.linux_driver import LinuxDriver
+from textual.message import Message
 
 
 def lenient_incremental_decoder(encoding: str) -> Callable[[], codecs.IncrementalDecoder]:
@@ -34,7 +37,43 @@ def _with_lenient_decoding(function: Callable[..., Any]) -> Callable[..., Any]:
                               function.__defaults__, function.__closure__)
 
 
+class KeyBudget:
+    """A token bucket for keys: `burst` at once, then `rate` a second.
+
+    Nobody types or auto-repeats faster than about 30 keys a second. Text
+    pasted into a terminal without bracketed paste arrives as thousands of
+    keys at once, each of which would act ('t' opens the contents, 'l' leaves
+    the deck...) and keep the app busy for minutes. Keys beyond the budget
+    are dropped; a person's keys never are.
+    """
+
+    def __init__(self, burst: int = 64, rate: float = 100.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.burst, self.rate, self.clock = burst, rate, clock
+        self.tokens = float(burst)
+        self.last = clock()
+        self.dropped = 0
+
+    def take(self) -> bool:
+        now = self.clock()
+        self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
+        self.last = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        self.dropped += 1
+        return False
+
+
 class LenientDriver(LinuxDriver):
-    """Textual's Linux driver; input bytes that are not UTF-8 become U+FFFD."""
+    """Textual's Linux driver; input bytes that are not UTF-8 become U+FFFD, and
+    a flood of keys (a paste typed as keys) is cut down to a person's pace."""
 
     run_input_thread = _with_lenient_decoding(LinuxDriver.run_input_thread)
+
+    def process_message(self, message: Message) -> None:
+        if isinstance(message, events.Key):
+            budget = self.__dict__.setdefault("_key_budget", KeyBudget())
+            if not budget.take():
+                return
+        super().process_message(message)
