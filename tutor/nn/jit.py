@@ -41,6 +41,10 @@ import numba  # noqa: E402
 import numba.extending  # noqa: E402
 import numpy as np  # noqa: E402
 
+from tutor.nn import cache_guard  # noqa: E402
+
+cache_guard.install()  # a damaged cache file is compiled again, not fatal
+
 # numba reads the variable when it is first imported; if something imported it
 # earlier (the benchmark does), set its config too.
 numba.config.CACHE_DIR = os.environ["NUMBA_CACHE_DIR"]  # type: ignore[attr-defined]
