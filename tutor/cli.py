@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,10 +65,13 @@ def cmd_list(argv: Sequence[str]) -> int:
 
     library = load_library(_content_dir(args.content))
     for deck in library.decks:
-        prereq = f"  (after: {', '.join(deck.prerequisites)})" if deck.prerequisites else ""
-        print(inert(f"{deck.id:<16} {deck.title}  [{len(deck.slides)} slides, "
-                    f"{deck.minutes:g} min, {len(deck.questions)} quiz questions]{prereq}"))
-        print(inert(f"{'':<16} {deck.summary}"))
+        facts = [f"{len(deck.slides)} slides", f"{deck.minutes:g} min",
+                 f"{len(deck.questions)} quiz questions"]
+        if deck.prerequisites:
+            facts.append(f"after: {', '.join(deck.prerequisites)}")
+        print(inert(f"{deck.id}  {deck.title}"))
+        for text in (deck.summary, ", ".join(facts)):  # 80 columns at most
+            print(inert(textwrap.fill(text, 78, initial_indent="  ", subsequent_indent="  ")))
     for problem in library.problems:
         print(inert(f"warning: {problem}"), file=sys.stderr)
     return 0 if library.decks else 1

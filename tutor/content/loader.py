@@ -58,6 +58,9 @@ class Library:
                 names.add(self.root.name)
         return names
 
+    def ids(self) -> list[str]:
+        return [deck.id for deck in self.decks]
+
     def get(self, deck_id: str) -> Deck:
         for deck in self.decks:
             if deck.id == deck_id:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import difflib
 import random
+import shlex
 import signal
 import sqlite3
 from collections.abc import Callable
@@ -17,6 +19,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.scrollbar import ScrollBarRender
 
+from tutor import locations
 from tutor.content import Deck, Library, load_library
 from tutor.content.inert import inert
 from tutor.options import AppOptions
@@ -173,6 +176,13 @@ class TutorApp(App[None]):
             self.notify("Everything is saved now.", title="Saved progress", timeout=5)
         self._save_problem = problem
 
+    def check_command(self) -> str:
+        """The command that lists the problems of these decks."""
+        default = locations.content_dir().resolve()
+        folder = self.options.content_dir
+        same = folder.resolve() == default
+        return "dltutor check" if same else f"dltutor check {shlex.quote(str(folder))}"
+
     def plain_text(self, text: str) -> str:
         """Text as the screen may show it: control characters made visible, ASCII if asked."""
         return inert(to_ascii(text) if self.ascii else text)
@@ -269,7 +279,12 @@ def make_app(options: AppOptions) -> TutorApp:
                 problems = "\n".join(str(p) for p in library.problems)
                 raise StartupError(f"deck '{options.deck}' has problems:\n{problems}") from None
             names = ", ".join(d.id for d in library.decks)
-            raise StartupError(f"no deck named '{options.deck}' (decks: {names})") from None
+            from tutor.cli import COMMANDS
+
+            close = difflib.get_close_matches(options.deck, [*COMMANDS, *library.ids()], n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise StartupError(f"no deck named '{options.deck}'{hint} "
+                               f"(decks: {names}; commands: {', '.join(COMMANDS)})") from None
         resolve_slide(deck, options.slide)
         if options.quiz and not deck.questions:
             raise StartupError(f"deck '{deck.id}' has no quiz")

@@ -15,7 +15,9 @@ def class_bindings(cls: type) -> list[Binding]:
     """The bindings of `cls` and its bases; a subclass's replaces its base's
     for the same key."""
     bindings: list[Binding] = []
-    for klass in cls.__mro__:
+    # dltutor's own classes only: Textual's bind tab, Ctrl-C copy... which mean
+    # nothing here (Ctrl-C quits).
+    for klass in (k for k in cls.__mro__ if k.__module__.startswith("tutor.")):
         for binding in klass.__dict__.get("BINDINGS", []):
             if isinstance(binding, Binding) and all(b.key != binding.key for b in bindings):
                 bindings.append(binding)

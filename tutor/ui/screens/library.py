@@ -35,14 +35,15 @@ class LibraryScreen(TutorScreen):
 
     def on_mount(self) -> None:
         count = len(self.decks)
-        self.set_bar("dltutor  ·  library", f"{count} deck{'s' if count != 1 else ''}")
+        self.set_bar(f"dltutor  ·  library  ·  {self.tutor.store.participant}",
+                     f"{count} deck{'s' if count != 1 else ''}")
         self.query_one("#library-hint", Static).update(self.tutor.plain_text(
             "↑ ↓ choose · Enter open · c continue · x quiz · ? keys · q quit"))
         notices = [self.tutor.notice] if self.tutor.notice else []
         broken = self.tutor.library.broken()
         if broken:
             notices.append(f"Not loaded, with problems: {', '.join(sorted(broken))}. "
-                           "Run 'dltutor check' to see them.")
+                           f"Run '{self.tutor.check_command()}' to see them.")
         notice = self.query_one("#notice", Static)
         notice.update(self.tutor.plain_text("\n".join(notices)))
         notice.display = bool(notices)

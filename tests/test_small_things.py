@@ -1,0 +1,48 @@
+"""Small things seen on the way: help, hints, names, suggestions, widths."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from ui_helpers import screen_text
+
+from tutor.cli import main
+from tutor.options import AppOptions
+from tutor.ui.app import StartupError, make_app
+from tutor.ui.screens.help import HelpScreen
+
+Options = Callable[..., AppOptions]
+
+
+async def test_help_lists_only_dltutors_keys(good_content: Path, options_for: Options) -> None:
+    app = make_app(options_for(good_content))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        lines = "\n".join(app.screen.key_lines())
+        assert "Focus" not in lines and "Copy" not in lines and "Keys" in lines
+
+
+async def test_library_names_the_participant_and_the_check_command(
+        good_content: Path, options_for: Options) -> None:
+    (good_content / "alpha" / "slides" / "020-s2.md").write_text("no front matter\n")
+    app = make_app(options_for(good_content, participant="ana"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        text = " ".join(screen_text(app).split())
+        assert "library · ana" in text
+        assert f"Run 'dltutor check {good_content}'" in text
+
+
+def test_a_misspelt_command_gets_a_suggestion(good_content: Path, options_for: Options) -> None:
+    with pytest.raises(StartupError, match="did you mean 'check'"):
+        make_app(options_for(good_content, deck="checkk"))
+
+
+def test_list_fits_80_columns(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert out and max(len(line) for line in out.splitlines()) <= 80
