@@ -46,3 +46,17 @@ def test_list_fits_80_columns(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list"]) == 0
     out = capsys.readouterr().out
     assert out and max(len(line) for line in out.splitlines()) <= 80
+
+
+async def test_opening_dialogs_does_not_pile_up_footer_keys(good_content: Path,
+                                                           options_for: Options) -> None:
+    from tutor.ui.widgets.footer import TutorFooter
+
+    app = make_app(options_for(good_content, deck="alpha"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(6):
+            await pilot.press("t", "escape", "question_mark", "escape")
+        await pilot.pause()
+        footer = app.screen.query_one(TutorFooter)
+        watchers = getattr(footer, "__watchers", {}).get("compact", [])
+        assert len(watchers) <= len(footer.children)  # one per key shown, not per redraw

@@ -9,8 +9,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from tutor.ui.widgets.footer import TutorFooter
 from tutor.ui.widgets.too_small import TooSmall
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ class TutorScreen(Screen[None]):
             yield Static("", id="bar-right", markup=False)
         with Vertical(classes="body"):
             yield from self.compose_body()
-        yield Footer()
+        yield TutorFooter()
 
     def compose_body(self) -> Iterable[Widget]:
         raise NotImplementedError
