@@ -30,6 +30,8 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--check", action="store_true", help="exit 1 unless every target is met")
     parser.add_argument("--ui", action="store_true",
                         help="measure the live demos in a terminal instead (see --ui --help)")
+    parser.add_argument("--first-screen", action="store_true",
+                        help="only time the first screen against a hello-world Textual app")
     return parser.parse_args(list(argv))
 
 
@@ -45,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return ui.main([a for a in argv if a != "--ui"])
     args = _parse(argv)
+    if args.first_screen:
+        from tutor.bench import first_screen
+
+        return first_screen.main()
     chosen_names = args.only.split(",") if args.only else list(WORKLOAD_NAMES)
     unknown = [n for n in chosen_names if n not in WORKLOAD_NAMES]
     if unknown:
