@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tutor.content import files, frontmatter
+from tutor.content import frontmatter
+from tutor.content.files import read_or_report, read_text
 from tutor.content.demos import parse_demo
 from tutor.content.errors import ContentError, Problem
 from tutor.content.glossary import read_glossary
@@ -214,7 +215,7 @@ def _read_slides(folder: Path, section_ids: set[str],
     seen: dict[str, str] = {}
     for path in files:
         check = _Checker(path, problems)
-        text = files.read_or_report(path, problems)
+        text = read_or_report(path, problems)
         if text is None:
             continue
         for number, line in enumerate(text.split("\n"), start=1):
@@ -394,7 +395,7 @@ def load_library(root: Path) -> Library:
         if missing and deck.path is not None:
             path = deck.path / DECK_FILE
             try:
-                line = key_lines(files.read_text(path))[0].at("prerequisites")
+                line = key_lines(read_text(path))[0].at("prerequisites")
             except (OSError, ValueError):  # changed since it was read: no line to point at
                 line = 1
             problems.extend(Problem(path, line, f"prerequisite '{p}' is not a deck beside it")
