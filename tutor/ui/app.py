@@ -23,7 +23,7 @@ from tutor import locations
 from tutor.content import Deck, Library, load_library
 from tutor.content.inert import inert
 from tutor.options import AppOptions
-from tutor.progress import Attempt, ProgressStore
+from tutor.progress import ProgressStore
 from tutor.ui.screens.base import MIN_HEIGHT, MIN_WIDTH
 from tutor.ui.widgets.too_small import TooSmall
 from tutor.viz.ascii import to_ascii
@@ -211,13 +211,13 @@ class TutorApp(App[None]):
         self.last_deck = deck.id
         self.push_screen(DeckScreen(deck, index))
 
-    def open_quiz(self, deck: Deck, resume: Attempt | None = None) -> None:
-        """The deck's quiz: a new round, or the rest of an attempt left unfinished."""
+    def open_quiz(self, deck: Deck) -> None:
+        """The deck's quiz (it goes on with a round left unfinished)."""
         from tutor.ui.screens.quiz import QuizScreen
 
         self.go_library()
         self.last_deck = deck.id
-        self.push_screen(QuizScreen(deck, resume))
+        self.push_screen(QuizScreen(deck))
 
     def peek_slide(self, deck: Deck, slide_id: str) -> None:
         """Show a slide over the current screen; leaving it returns here."""

@@ -144,21 +144,7 @@ class LibraryScreen(TutorScreen):
         if not deck.questions:
             self.notify(f"{deck.title} has no quiz.")
             return
-        left = self.tutor.store.unfinished_attempt(deck.id)
-        if left is None:
-            self.tutor.open_quiz(deck)
-            return
-        from tutor.ui.screens.choose import ChooseScreen
-
-        def go(choice: str | None) -> None:
-            if choice is not None:
-                self.tutor.open_quiz(deck, left if choice == "resume" else None)
-
-        self.app.push_screen(ChooseScreen(f"Quiz: {deck.title}", [
-            ("resume", f"Resume the quiz you left: {len(left.answers)} of {left.total} "
-                       "answered"),
-            ("new", "Start a new round"),
-        ]), go)
+        self.tutor.open_quiz(deck)
 
 
 def _index_or_none(deck: Deck, slide_id: str | None) -> int | None:

@@ -11,7 +11,6 @@ from textual.widgets import Static
 
 from tutor import quiz
 from tutor.content import Deck
-from tutor.progress import Attempt
 from tutor.ui.screens.base import TutorScreen
 from tutor.ui.widgets.scroller import Scroller
 from tutor.viz.cards import question_card, score_card
@@ -39,11 +38,9 @@ class QuizScreen(TutorScreen):
     ]
     EXTRA_KEYS = [("1-4 / a-d", "answer"), ("1-9 at the end", "open a missed question's slide")]
 
-    def __init__(self, deck: Deck, resume: Attempt | None = None) -> None:
+    def __init__(self, deck: Deck) -> None:
         super().__init__()
         self.deck = deck
-        self._resume = resume
-        """An attempt left unfinished, to go on with instead of drawing a new round."""
         self.round: list[quiz.RoundQuestion] = []
         self.answers: list[quiz.Answer] = []
         self.attempt: int | None = None  # stored when the first answer is given
@@ -85,9 +82,6 @@ class QuizScreen(TutorScreen):
     # -- state ------------------------------------------------------------
 
     def new_round(self) -> None:
-        resume, self._resume = self._resume, None
-        if resume is not None and self._go_on_with(resume):
-            return
         previous = [item.question.id for item in self.round]
         asked = self.tutor.store.asked_counts(self.deck.id)
         self.round = quiz.draw_round(self.deck, self.tutor.rng, avoid=previous, asked=asked)
@@ -97,20 +91,6 @@ class QuizScreen(TutorScreen):
         self.highlighted = 0
         self.phase = Phase.ASKING
         self.redraw()
-
-    def _go_on_with(self, attempt: Attempt) -> bool:
-        """Take up `attempt` at its first unanswered question; False if the deck changed."""
-        given = {a.question: a.choice for a in attempt.answers}
-        restored = quiz.resume_round(self.deck, attempt.questions, given, self.tutor.rng)
-        if restored is None or len(restored[1]) >= len(restored[0]):
-            return False
-        self.round, self.answers = restored
-        self.attempt = attempt.id
-        self.position = len(self.answers)
-        self.highlighted = 0
-        self.phase = Phase.ASKING
-        self.redraw()
-        return True
 
     @property
     def current(self) -> quiz.RoundQuestion:
