@@ -8,14 +8,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from tutor.nn.datasets import Dataset
-from tutor.viz.boundary import Extent, grid_points
+
+Extent = tuple[float, float, float, float]  # xmin, xmax, ymin, ymax
 
 
 @dataclass(frozen=True)
 class Plane:
-    """A rows x cols grid of pixel centres over `extent`, top row (ymax) first:
-    predictions on `points`, reshaped by `image`, are what
-    `tutor.viz.boundary.decision_boundary` draws."""
+    """A rows x cols grid of pixel centres over `extent`, top row (ymax) first,
+    the order `tutor.viz.boundary` expects its probability grid in."""
 
     extent: Extent
     rows: int = 40
@@ -31,8 +31,12 @@ class Plane:
 
     @property
     def points(self) -> np.ndarray:
-        """(rows * cols, 2) float32 inputs, in reading order (the renderer's own grid)."""
-        return grid_points(self.extent, self.cols, self.rows).astype(np.float32)
+        """(rows * cols, 2) float32 inputs, in reading order."""
+        xmin, xmax, ymin, ymax = self.extent
+        xs = xmin + (np.arange(self.cols) + 0.5) / self.cols * (xmax - xmin)
+        ys = ymax - (np.arange(self.rows) + 0.5) / self.rows * (ymax - ymin)
+        gx, gy = np.meshgrid(xs, ys)
+        return np.column_stack([gx.ravel(), gy.ravel()]).astype(np.float32)
 
     def image(self, predictions: np.ndarray) -> np.ndarray:
         """Predictions on `points` as (rows, cols) (or (rows, cols, C))."""
@@ -60,7 +64,7 @@ class Plane:
 def convex_hull(points: np.ndarray) -> np.ndarray:
     """(H, 2) corners of the convex hull, counter-clockwise (Andrew's monotone chain);
     one or two points when the set is a point or lies on a line."""
-    unique = _row_ends(np.asarray(points, dtype=np.float64).reshape(-1, 2))
+    unique = np.unique(np.asarray(points, dtype=np.float64).reshape(-1, 2), axis=0)
     if len(unique) <= 2:
         return unique
 
@@ -74,20 +78,6 @@ def convex_hull(points: np.ndarray) -> np.ndarray:
 
     lower, upper = half(unique), half(unique[::-1])
     return np.array(lower[:-1] + upper[:-1])
-
-
-def _row_ends(points: np.ndarray) -> np.ndarray:
-    """The leftmost and rightmost point of every distinct y, sorted by x then y:
-    only they can be corners of the hull (on a grid, 2 per row instead of all)."""
-    if len(points) == 0:
-        return points
-    order = np.lexsort((points[:, 0], points[:, 1]))  # by y, then x
-    ordered = points[order]
-    ys = ordered[:, 1]
-    first = np.r_[True, ys[1:] != ys[:-1]]
-    last = np.r_[ys[1:] != ys[:-1], True]
-    ends = np.unique(ordered[first | last], axis=0)  # sorted by x, then y
-    return ends
 
 
 def _cross(o: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
@@ -106,14 +96,18 @@ def linearly_separable(a: np.ndarray, b: np.ndarray) -> bool:
     if len(a) == 0 or len(b) == 0:
         return True
     hulls = [convex_hull(a), convex_hull(b)]
-    axes = [(hulls[1].mean(axis=0) - hulls[0].mean(axis=0))[None, :]]
+    axes = [hulls[1].mean(axis=0) - hulls[0].mean(axis=0)]
     for hull in hulls:
         edges = np.roll(hull, -1, axis=0) - hull
-        axes += [edges, np.column_stack([-edges[:, 1], edges[:, 0]])]
-    candidates = np.concatenate(axes)  # (K, 2)
-    lengths = np.hypot(candidates[:, 0], candidates[:, 1])
-    candidates = candidates[lengths > 0] / lengths[lengths > 0, None]
-    pa, pb = hulls[0] @ candidates.T, hulls[1] @ candidates.T  # (H, K) projections
-    gap = 1e-9 * (float(np.abs(np.concatenate(hulls)).max()) + 1.0)
-    apart = (pa.max(axis=0) < pb.min(axis=0) - gap) | (pb.max(axis=0) < pa.min(axis=0) - gap)
-    return bool(apart.any())
+        axes.extend(edges)
+        axes.extend(np.column_stack([-edges[:, 1], edges[:, 0]]))
+    scale = float(np.abs(np.concatenate(hulls)).max()) + 1.0
+    for axis in axes:
+        norm = float(np.hypot(*axis))
+        if norm == 0.0:
+            continue
+        pa, pb = hulls[0] @ (axis / norm), hulls[1] @ (axis / norm)
+        gap = 1e-9 * scale
+        if pa.max() < pb.min() - gap or pb.max() < pa.min() - gap:
+            return True
+    return False
