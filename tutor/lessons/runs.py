@@ -20,7 +20,7 @@ import numpy as np
 
 from tutor.nn.base import Model
 from tutor.nn.datasets import Dataset
-from tutor.nn.snapshot import History, Snapshot
+from tutor.nn.snapshot import Snapshot, State, readonly, readonly_mapping
 from tutor.nn.splits import MiniBatches, Splits
 from tutor.nn.trainer import DIVERGE_FACTOR
 
@@ -71,7 +71,9 @@ def simulate(spec: RunSpec, seed: int = 0, steps: int | None = None) -> Snapshot
 
 
 class _Run:
-    """The worker loop of `Trainer`, minus threads, commands and throttle."""
+    """The worker loop of `Trainer`, minus threads, commands and throttle:
+    one training-loss point per chunk, an evaluation every `eval_every` steps
+    and at the end, the same divergence rule."""
 
     def __init__(self, spec: RunSpec, seed: int) -> None:
         self.spec = spec
@@ -79,34 +81,50 @@ class _Run:
         # the frozen Dataset's read-only fields satisfy the protocol at run time
         self.data = Splits.of(spec.dataset)  # type: ignore[arg-type]
         self.batches = MiniBatches(self.data.X_train, self.data.y_train, spec.batch_size, seed)
-        self.probe = self.data.default_probe()
-        self.history = History()
         self.every = spec.eval_every or spec.steps_per_chunk
         self.step = 0
         self.first_loss: float | None = None
-        self.state = "running"
+        self.state: State = "running"
+        self.loss_steps: list[int] = []
+        self.losses: list[float] = []
+        self.eval_steps: list[int] = []
+        self.val_loss: list[float] = []
+        self.train_accuracy: list[float] = []
+        self.val_accuracy: list[float] = []
 
     def train(self, budget: int) -> Snapshot:
         started = time.perf_counter()
         self._evaluate()
-        last_eval = 0
         while self.step < budget and self.state == "running":
-            chunk = min(self.spec.steps_per_chunk, budget - self.step)
-            self._chunk(chunk)
-            if self.state == "running" and self.step - last_eval >= self.every:
+            self._chunk(min(self.spec.steps_per_chunk, budget - self.step))
+            if self.state == "running" and self.step - self.eval_steps[-1] >= self.every:
                 self._evaluate()
-                last_eval = self.step
         if self.state == "running":
             self.state = "done" if self.step >= (self.spec.max_steps or budget) else "paused"
-            if last_eval != self.step:
-                self._evaluate()
+        model = self.model
+        # look before the last evaluation: the inspection's gradient norms are
+        # the last step's, and the validation pass would overwrite them
+        inspection = readonly_mapping(model.inspect(self.data.default_probe()))
+        predictions = None if self.spec.grid is None else readonly(model.predict(self.spec.grid))
+        if self.state != "diverged" and self.eval_steps[-1] != self.step:
+            self._evaluate()
         return Snapshot(
             step=self.step,
-            state=self.state,  # type: ignore[arg-type]
-            **self.history.published(),
-            lr=float(self.model.lr),
+            state=self.state,
+            loss_steps=readonly(np.array(self.loss_steps, dtype=np.int64)),
+            train_loss=readonly(np.array(self.losses, dtype=np.float64)),
+            eval_steps=readonly(np.array(self.eval_steps, dtype=np.int64)),
+            val_loss=readonly(np.array(self.val_loss, dtype=np.float64)),
+            train_accuracy_curve=readonly(np.array(self.train_accuracy, dtype=np.float64)),
+            val_accuracy_curve=readonly(np.array(self.val_accuracy, dtype=np.float64)),
+            train_accuracy=self.train_accuracy[-1],
+            val_accuracy=self.val_accuracy[-1] if self.val_accuracy else math.nan,
+            inspection=inspection,
+            predictions=predictions,
+            params=readonly_mapping(model.params),
+            lr=float(model.lr),
             batch_size=self.batches.batch_size,
-            dropout=getattr(self.model, "dropout", None),
+            dropout=getattr(model, "dropout", None),
             wall_time=time.perf_counter() - started,
         )
 
@@ -123,10 +141,17 @@ class _Run:
             taken += 1
         self.step += taken
         if taken:
-            self.history.loss.add(self.step, total / taken)
+            self.loss_steps.append(self.step)
+            self.losses.append(total / taken)
 
     def _evaluate(self) -> None:
-        self.history.evaluate(self.model, self.step, self.data, self.probe, self.spec.grid)
+        """Accuracies and validation loss, as the trainer's evaluation does."""
+        model, data = self.model, self.data
+        self.eval_steps.append(self.step)
+        self.train_accuracy.append(float(model.accuracy(data.X_train, data.y_train)))
+        if len(data.X_val):
+            self.val_loss.append(float(model.loss_and_grads(data.X_val, data.y_val)[0]))
+            self.val_accuracy.append(float(model.accuracy(data.X_val, data.y_val)))
 
 
 # ---------------------------------------------------------------------------
