@@ -8,14 +8,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from tutor.nn.datasets import Dataset
-
-Extent = tuple[float, float, float, float]  # xmin, xmax, ymin, ymax
+from tutor.viz.boundary import Extent, grid_points
 
 
 @dataclass(frozen=True)
 class Plane:
-    """A rows x cols grid of pixel centres over `extent`, top row (ymax) first,
-    the order `tutor.viz.boundary` expects its probability grid in."""
+    """A rows x cols grid of pixel centres over `extent`, top row (ymax) first:
+    predictions on `points`, reshaped by `image`, are what
+    `tutor.viz.boundary.decision_boundary` draws."""
 
     extent: Extent
     rows: int = 40
@@ -31,12 +31,8 @@ class Plane:
 
     @property
     def points(self) -> np.ndarray:
-        """(rows * cols, 2) float32 inputs, in reading order."""
-        xmin, xmax, ymin, ymax = self.extent
-        xs = xmin + (np.arange(self.cols) + 0.5) / self.cols * (xmax - xmin)
-        ys = ymax - (np.arange(self.rows) + 0.5) / self.rows * (ymax - ymin)
-        gx, gy = np.meshgrid(xs, ys)
-        return np.column_stack([gx.ravel(), gy.ravel()]).astype(np.float32)
+        """(rows * cols, 2) float32 inputs, in reading order (the renderer's own grid)."""
+        return grid_points(self.extent, self.cols, self.rows).astype(np.float32)
 
     def image(self, predictions: np.ndarray) -> np.ndarray:
         """Predictions on `points` as (rows, cols) (or (rows, cols, C))."""
