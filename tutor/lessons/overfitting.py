@@ -59,7 +59,7 @@ def run(settings: Settings, data: Dataset) -> RunSpec:
     config = MLPConfig(sizes=(2, *settings.hidden, 1), activation="tanh",
                        optimizer=OptimizerConfig(kind="sgd", lr=settings.lr))
     return RunSpec("overfitting", lambda seed: MLP(config, seed), data, settings.points,
-                   settings.steps, steps_per_chunk=10, eval_every=20,
+                   settings.steps, steps_per_chunk=20, eval_every=20,
                    grid=Plane.around(data).points)
 
 

@@ -46,7 +46,7 @@ class RunSpec:
     grid: np.ndarray | None = None
     """(G, 2) inputs whose predictions draw a decision boundary."""
     kernels: tuple[str, ...] = ("mlp",)
-    """Warm-up groups this model needs."""
+    """Warm-up groups this model needs (logistic regression runs on the MLP kernels)."""
 
     def trainer_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for `Trainer` besides the factory and the data."""

@@ -63,19 +63,17 @@ def runs(settings: Settings, data: Dataset) -> tuple[RunSpec, RunSpec]:
     """(logistic regression on x^2, y^2; MLP on x, y), sharing data and plane."""
     grid = Plane.around(data).points
 
-    def spec(name: str, build: ModelFactory, kernels: tuple[str, ...]) -> RunSpec:
+    def spec(name: str, build: ModelFactory) -> RunSpec:
         return RunSpec(name, build, data, settings.batch_size, settings.steps,
-                       steps_per_chunk=10, grid=grid, kernels=kernels)
+                       steps_per_chunk=10, grid=grid)
 
     sizes = (2, *settings.hidden, 1)
     simple = spec("logistic on x², y²",
-                  lambda seed: SquaredFeatures(OptimizerConfig(kind="adam", lr=0.1), seed),
-                  ("logistic",))
+                  lambda seed: SquaredFeatures(OptimizerConfig(kind="adam", lr=0.1), seed))
     deep = spec("MLP " + "-".join(map(str, sizes)) + " on x, y",
                 lambda seed: MLP(MLPConfig(sizes=sizes, activation="relu",
                                            optimizer=OptimizerConfig(kind="adam", lr=0.01)),
-                                 seed),
-                ("mlp",))
+                                 seed))
     return simple, deep
 
 
