@@ -78,8 +78,7 @@ class _Run:
     def __init__(self, spec: RunSpec, seed: int) -> None:
         self.spec = spec
         self.model = spec.build(seed)
-        # the frozen Dataset's read-only fields satisfy the protocol at run time
-        self.data = Splits.of(spec.dataset)  # type: ignore[arg-type]
+        self.data = Splits.of(spec.dataset)
         self.batches = MiniBatches(self.data.X_train, self.data.y_train, spec.batch_size, seed)
         self.every = spec.eval_every or spec.steps_per_chunk
         self.step = 0
@@ -152,6 +151,22 @@ class _Run:
         if len(data.X_val):
             self.val_loss.append(float(model.loss_and_grads(data.X_val, data.y_val)[0]))
             self.val_accuracy.append(float(model.accuracy(data.X_val, data.y_val)))
+
+
+def seconds_per_step(spec: RunSpec, seed: int = 0, steps: int = 200) -> float:
+    """Median time of one training step of `spec`'s model (its batch size,
+    no evaluation): what training costs, apart from what is drawn."""
+    model = spec.build(seed)
+    data = Splits.of(spec.dataset)
+    batches = MiniBatches(data.X_train, data.y_train, spec.batch_size, seed)
+    model.step(*batches.next())  # the first call may load kernels
+    times = np.empty(steps)
+    for k in range(steps):
+        X, y = batches.next()
+        start = time.perf_counter()
+        model.step(X, y)
+        times[k] = time.perf_counter() - start
+    return float(np.median(times))
 
 
 # ---------------------------------------------------------------------------

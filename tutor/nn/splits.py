@@ -13,12 +13,17 @@ PROBE_SIZE = 64
 
 
 class Dataset(Protocol):
-    """What the trainer needs from a dataset: a train and a validation split."""
+    """What the trainer needs from a dataset: a train and a validation split
+    (read-only, so frozen datasets qualify)."""
 
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_val: np.ndarray
-    y_val: np.ndarray
+    @property
+    def X_train(self) -> np.ndarray: ...
+    @property
+    def y_train(self) -> np.ndarray: ...
+    @property
+    def X_val(self) -> np.ndarray: ...
+    @property
+    def y_val(self) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
