@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from tutor.lessons import simple_vs_deep as lesson
-from tutor.lessons.runs import simulate
+from tutor.lessons.runs import seconds_per_step, simulate
 from tutor.nn.base import OptimizerConfig
 
 SEEDS = (0, 1, 2)
@@ -17,7 +17,7 @@ SEEDS = (0, 1, 2)
 def test_both_reach_target_and_the_simple_model_is_tiny(slide_params, seed: int) -> None:
     settings = lesson.Settings.from_params(slide_params("simple-vs-deep"))
     data = lesson.dataset(settings, seed)
-    simple, deep = (lesson.row(spec.name, simulate(spec, seed))
+    simple, deep = (lesson.row(spec.name, simulate(spec, seed), seconds_per_step(spec, seed, 20))
                     for spec in lesson.runs(settings, data))
     assert simple.accuracy >= lesson.TARGET and deep.accuracy >= lesson.TARGET
     assert simple.n_params == 3  # x^2, y^2 and a bias, as the slide's table says
@@ -25,6 +25,7 @@ def test_both_reach_target_and_the_simple_model_is_tiny(slide_params, seed: int)
     assert simple.n_params * 10 <= deep.n_params
     assert simple.steps_to_target is not None and deep.steps_to_target is not None
     assert simple.wall_time > 0 and deep.wall_time > 0
+    assert simple.time_to_target > 0 and deep.time_to_target > 0
     assert "both reach" in lesson.verdict([simple, deep])
 
 

@@ -68,9 +68,9 @@ def runs(settings: Settings, data: Dataset) -> tuple[RunSpec, RunSpec]:
                        steps_per_chunk=10, grid=grid)
 
     sizes = (2, *settings.hidden, 1)
-    simple = spec("logistic on x², y²",
+    simple = spec("logistic x², y²",
                   lambda seed: SquaredFeatures(OptimizerConfig(kind="adam", lr=0.1), seed))
-    deep = spec("MLP " + "-".join(map(str, sizes)) + " on x, y",
+    deep = spec("MLP " + "-".join(map(str, sizes)),
                 lambda seed: MLP(MLPConfig(sizes=sizes, activation="relu",
                                            optimizer=OptimizerConfig(kind="adam", lr=0.01)),
                                  seed))
@@ -88,10 +88,20 @@ class Row:
     steps_to_target: int | None
     """First evaluated step with validation accuracy >= TARGET (None: not yet)."""
     wall_time: float
+    """Seconds the trainer ran, drawing included."""
     step: int
+    step_seconds: float = math.nan
+    """Median seconds of one training step alone (`seconds_per_step`)."""
+
+    @property
+    def time_to_target(self) -> float:
+        """Training time to reach TARGET: steps x seconds per step (nan if unknown)."""
+        if self.steps_to_target is None:
+            return math.nan
+        return self.steps_to_target * self.step_seconds
 
 
-def row(name: str, snapshot: Snapshot) -> Row:
+def row(name: str, snapshot: Snapshot, step_seconds: float = math.nan) -> Row:
     reached = np.flatnonzero(snapshot.val_accuracy_curve >= TARGET)
     return Row(
         name=name,
@@ -100,6 +110,7 @@ def row(name: str, snapshot: Snapshot) -> Row:
         steps_to_target=int(snapshot.eval_steps[reached[0]]) if len(reached) else None,
         wall_time=snapshot.wall_time,
         step=snapshot.step,
+        step_seconds=step_seconds,
     )
 
 
