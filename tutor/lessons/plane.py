@@ -60,7 +60,7 @@ class Plane:
 def convex_hull(points: np.ndarray) -> np.ndarray:
     """(H, 2) corners of the convex hull, counter-clockwise (Andrew's monotone chain);
     one or two points when the set is a point or lies on a line."""
-    unique = np.unique(np.asarray(points, dtype=np.float64).reshape(-1, 2), axis=0)
+    unique = _row_ends(np.asarray(points, dtype=np.float64).reshape(-1, 2))
     if len(unique) <= 2:
         return unique
 
@@ -74,6 +74,20 @@ def convex_hull(points: np.ndarray) -> np.ndarray:
 
     lower, upper = half(unique), half(unique[::-1])
     return np.array(lower[:-1] + upper[:-1])
+
+
+def _row_ends(points: np.ndarray) -> np.ndarray:
+    """The leftmost and rightmost point of every distinct y, sorted by x then y:
+    only they can be corners of the hull (on a grid, 2 per row instead of all)."""
+    if len(points) == 0:
+        return points
+    order = np.lexsort((points[:, 0], points[:, 1]))  # by y, then x
+    ordered = points[order]
+    ys = ordered[:, 1]
+    first = np.r_[True, ys[1:] != ys[:-1]]
+    last = np.r_[ys[1:] != ys[:-1], True]
+    ends = np.unique(ordered[first | last], axis=0)  # sorted by x, then y
+    return ends
 
 
 def _cross(o: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
@@ -92,18 +106,14 @@ def linearly_separable(a: np.ndarray, b: np.ndarray) -> bool:
     if len(a) == 0 or len(b) == 0:
         return True
     hulls = [convex_hull(a), convex_hull(b)]
-    axes = [hulls[1].mean(axis=0) - hulls[0].mean(axis=0)]
+    axes = [(hulls[1].mean(axis=0) - hulls[0].mean(axis=0))[None, :]]
     for hull in hulls:
         edges = np.roll(hull, -1, axis=0) - hull
-        axes.extend(edges)
-        axes.extend(np.column_stack([-edges[:, 1], edges[:, 0]]))
-    scale = float(np.abs(np.concatenate(hulls)).max()) + 1.0
-    for axis in axes:
-        norm = float(np.hypot(*axis))
-        if norm == 0.0:
-            continue
-        pa, pb = hulls[0] @ (axis / norm), hulls[1] @ (axis / norm)
-        gap = 1e-9 * scale
-        if pa.max() < pb.min() - gap or pb.max() < pa.min() - gap:
-            return True
-    return False
+        axes += [edges, np.column_stack([-edges[:, 1], edges[:, 0]])]
+    candidates = np.concatenate(axes)  # (K, 2)
+    lengths = np.hypot(candidates[:, 0], candidates[:, 1])
+    candidates = candidates[lengths > 0] / lengths[lengths > 0, None]
+    pa, pb = hulls[0] @ candidates.T, hulls[1] @ candidates.T  # (H, K) projections
+    gap = 1e-9 * (float(np.abs(np.concatenate(hulls)).max()) + 1.0)
+    apart = (pa.max(axis=0) < pb.min(axis=0) - gap) | (pb.max(axis=0) < pa.min(axis=0) - gap)
+    return bool(apart.any())
