@@ -49,8 +49,8 @@ def test_the_screen_shows_the_same_step(slide_params, seed: int) -> None:
     settings = lesson.Settings.from_params(slide_params("step-training"))
     data = lesson.dataset(settings, seed)
     spec = lesson.run(settings, data)
-    shown = lesson.report_between(simulate(spec, seed, steps=0), simulate(spec, seed, steps=1),
-                                  data)
+    after = simulate(spec, seed, steps=1)
+    shown = lesson.report_between(simulate(spec, seed, steps=0), after, data)
     direct = lesson.take_step(spec.build(seed), data.X_train, data.y_train, data.X_val,
                               int(data.y_val[0]))
     assert shown is not None
@@ -62,6 +62,8 @@ def test_the_screen_shows_the_same_step(slide_params, seed: int) -> None:
     np.testing.assert_allclose(shown.update_norms, direct.update_norms, rtol=1e-4)
     np.testing.assert_allclose(shown.update_norms, np.multiply(shown.grad_norms, settings.lr),
                                rtol=1e-3)
+    assert lesson.LossAt(settings, data)(after.params) == pytest.approx(direct.loss_after,
+                                                                        rel=1e-5)
     text = "\n".join(lesson.describe(direct))
     assert f"{direct.loss:.4f}" in text and f"{direct.loss_after:.4f}" in text
 

@@ -11,6 +11,7 @@ also from the model itself (`take_step`), and both must agree.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -84,6 +85,8 @@ class StepReport:
     lr: float
     loss_after: float = math.nan
     """The same loss after the step (nan when unknown)."""
+    steps: int = 1
+    """Steps between the two snapshots (1 for one step; more while running)."""
 
     @property
     def layers(self) -> int:
@@ -117,9 +120,11 @@ def take_step(model: MLP, X: np.ndarray, y: np.ndarray, probe: np.ndarray,
 
 
 def report_between(before: Snapshot, after: Snapshot, data: Dataset) -> StepReport | None:
-    """The report of the step that led from `before` to `after` (published by a
-    trainer one step apart); None when they are not one step apart."""
-    if after.step != before.step + 1 or not before.params or not after.params:
+    """The report of the step(s) that led from `before` to `after`, two
+    snapshots of one trainer; None unless `after` is later and both have
+    parameters. Over several steps the loss and gradient are the last step's
+    and the update is the sum of them all."""
+    if after.step <= before.step or not before.params or not after.params:
         return None
     layers = len(after.inspection["grad_norm_per_layer"])
     change = {name: after.params[name] - before.params[name] for name in after.params}
@@ -132,7 +137,26 @@ def report_between(before: Snapshot, after: Snapshot, data: Dataset) -> StepRepo
         predicted=math.nan if outputs is None else float(outputs[0]),
         loss=loss,
         grad_norms=tuple(float(g) for g in after.inspection["grad_norm_per_layer"]),
-        update_norms=layer_norms(change, layers), lr=after.lr)
+        update_norms=layer_norms(change, layers), lr=after.lr, steps=after.step - before.step)
+
+
+class LossAt:
+    """The training-set loss at given parameters, on a private model (never
+    the trainer's): what "again" shows after a step. Thread-safe."""
+
+    def __init__(self, settings: Settings, data: Dataset) -> None:
+        self._config = config(settings)
+        self._data = data
+        self._model: MLP | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, params: Mapping[str, np.ndarray]) -> float:
+        with self._lock:
+            if self._model is None:
+                self._model = MLP(self._config)
+            self._model.params = params
+            loss, _ = self._model.loss_and_grads(self._data.X_train, self._data.y_train)
+            return float(loss)
 
 
 def describe(report: StepReport) -> list[str]:
@@ -143,7 +167,8 @@ def describe(report: StepReport) -> list[str]:
         f"2 loss      L = {report.loss:.4f}  (mean over the training set)",
         "3 backprop  |∂L/∂layer| = " + "  ".join(f"{g:.4f}" for g in report.grad_norms),
         "4 update    |Δlayer| = " + "  ".join(f"{u:.4f}" for u in report.update_norms)
-        + f"   (η = {report.lr:g})",
+        + (f"   (η = {report.lr:g})" if report.steps == 1
+           else f"   (last {report.steps} steps)"),
     ]
     if not math.isnan(report.loss_after):
         lines.append(f"  again     L = {report.loss_after:.4f}  (was {report.loss:.4f})")
