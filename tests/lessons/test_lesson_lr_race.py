@@ -25,7 +25,8 @@ def test_middle_rate_wins_largest_diverges(slide_params, seed: int) -> None:
     assert large.verdict == "diverges" and snapshots[2].state == "diverged"
     assert snapshots[2].step < settings.steps  # stopped, not crashed
     assert lesson.shown([small, middle, large])
-    assert "diverges" in lesson.label(large)
+    assert lesson.label(large) == "η 1.1 diverges"
+    assert "0.98, 0.4, -1.2" in lesson.factors_text(settings.rates)
 
 
 def test_the_valley_matches_the_slide() -> None:

@@ -131,8 +131,13 @@ def _log_area(losses: np.ndarray) -> float:
 
 
 def label(lane: Lane) -> str:
-    """Legend text, e.g. "lr 1.1: diverges (x-1.2 per step)"."""
-    return f"lr {lane.rate:g}: {lane.verdict} (x{factor(lane.rate):+.2g} per step)"
+    """Legend text, e.g. "η 1.1 diverges"."""
+    return f"η {lane.rate:g} {lane.verdict}"
+
+
+def factors_text(rates: Sequence[float]) -> str:
+    """e.g. "per step the distance to the bottom is multiplied by 0.98, 0.4, -1.2"."""
+    return "distance to the bottom x " + ", ".join(f"{factor(r):.2g}" for r in rates) + " a step"
 
 
 def shown(race: Sequence[Lane]) -> bool:
