@@ -92,12 +92,11 @@ def outcome(activation: str, snapshot: Snapshot, area: Plane) -> Outcome:
 
 
 def describe(result: Outcome) -> str:
-    """e.g. "relu: 99% accurate, boundary bends"."""
+    """e.g. "relu: 99%, bent" (short: it titles half a terminal)."""
     if math.isnan(result.accuracy):
         return f"{result.activation}: starting"
-    shape = {True: "boundary is a straight line", False: "boundary bends",
-             None: ""}[result.straight]
-    return f"{result.activation}: {result.accuracy:.0%} accurate, {shape}"
+    shape = {True: ", a straight line", False: ", bent", None: ""}[result.straight]
+    return f"{result.activation}: {result.accuracy:.0%}{shape}"
 
 
 def shown(linear: Outcome, bent: Outcome) -> bool:
