@@ -18,7 +18,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.events import Resize
 
+from tutor.lessons.plane import Plane
 from tutor.lessons.runs import RunSpec
+from tutor.nn.datasets import Dataset
 from tutor.nn.snapshot import Snapshot
 from tutor.nn.trainer import Trainer
 from tutor.ui.demos.base import DemoWidget
@@ -46,8 +48,6 @@ class TrainingDemo(DemoWidget):
         super().__init__(*args, **kwargs)
         self.generation = 0
         self.graphics = Display.detect(self.ascii)
-        self.lesson_seen = False
-        """The demo's lesson has been on screen (its verdict line shown)."""
 
     def new_generation(self) -> None:
         """Stop every trainer; the next ones start afresh."""
@@ -68,10 +68,6 @@ class TrainingDemo(DemoWidget):
 
     def on_resize(self) -> None:
         self.changed()
-
-    def lesson_visible(self, text: str) -> None:
-        self.lesson_seen = True
-        super().lesson_visible(text)
 
     def train(self, spec: RunSpec, name: str, *, share: float, seed: int = 0,
               run: bool = True, also: Callable[[Snapshot], None] | None = None) -> Trainer:
@@ -118,13 +114,10 @@ def title_line(text: str, width: int, style: Style = TITLE) -> Text:
     return Text(fit(text, width), style=style, no_wrap=True, overflow="crop", end="")
 
 
-def draw_boundary(view: LinesView, display: Display, title: str, spec: RunSpec,
+def draw_boundary(view: LinesView, display: Display, title: str, data: Dataset, area: Plane,
                   snapshot: Snapshot | None) -> None:
-    """`title` over the classes `spec`'s model predicts on its plane, training
-    points filled and validation points hollow."""
-    data, area = spec.dataset, spec.plane
-    if area is None:
-        raise ValueError(f"{spec.name}: no plane to draw a boundary on")
+    """`title` over the model's classes on `area`, training points filled and
+    validation points hollow."""
     width, height = view.size
     if width <= 0 or height <= 0:
         return

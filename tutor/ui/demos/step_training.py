@@ -1,0 +1,140 @@
+"""step-training: one key, one step of gradient descent, its four stages
+with the real numbers; another key lets it run while the loss curve and the
+boundary follow (see `tutor.lessons.step_training`).
+
+The numbers come from the two snapshots around the step; "again" (the loss
+after the step) is computed off the UI thread on a private copy of the
+model, never the trainer's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import ClassVar
+
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widget import Widget
+
+from tutor.lessons import step_training as lesson
+from tutor.lessons.plane import Plane
+from tutor.nn.snapshot import Snapshot
+from tutor.ui.demos.registry import register
+from tutor.ui.demos.runs import (
+    CPU_SHARE,
+    Panel,
+    TrainingDemo,
+    draw_boundary,
+    draw_curves,
+    loss_series,
+    title_line,
+)
+from tutor.ui.demos.status import status_line
+from tutor.ui.widgets.lines_view import LinesView
+
+STAGE_LINES = 5
+PLAIN = Style()
+
+
+@register("step-training")
+class StepTraining(TrainingDemo):
+    FPS = 8.0
+    HEIGHT = 17
+    DEFAULT_CSS = """
+    StepTraining #st-stages { height: 5; }
+    StepTraining > Horizontal { height: 1fr; }
+    StepTraining #st-boundary, StepTraining #st-curve { width: 1fr; height: 1fr; }
+    StepTraining #st-boundary { margin-right: 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "step", "One step"),
+        Binding("space", "toggle_run", "Run/pause"),
+        Binding("plus,equals_sign", "lr(2)", "η x2"),
+        Binding("minus", "lr(0.5)", "η /2"),
+        Binding("r", "restart", "Restart"),
+    ]
+
+    def compose_demo(self) -> Iterable[Widget]:
+        yield Panel(id="st-stages")
+        with Horizontal():
+            yield Panel(id="st-boundary")
+            yield Panel(id="st-curve")
+
+    def start(self) -> None:
+        self.settings = lesson.Settings.from_params(self.demo.params)
+        self.data = lesson.dataset(self.settings)
+        self.area = Plane.around(self.data)
+        self.loss_at = lesson.LossAt(self.settings, self.data)
+        self.running = False
+        self.lr = self.settings.lr
+        self.report: lesson.StepReport | None = None
+        self.seen: Snapshot | None = None
+        self.trainer = self.train(lesson.run(self.settings, self.data), "run", share=CPU_SHARE,
+                                  run=False)
+        self.trainer.step_once()  # the first step's numbers are the lesson: show them at once
+
+    def published(self, source: str, snapshot: Snapshot) -> None:
+        super().published(source, snapshot)
+        seen, self.seen = self.seen, snapshot
+        if seen is not None and snapshot.step < seen.step:
+            self.report = None  # restarted
+        elif seen is not None:
+            report = lesson.report_between(seen, snapshot, self.data)
+            if report is not None:
+                self.report = report
+                params = snapshot.params
+                self.prepare(lambda: (report, self.loss_at(params)))
+        self.changed()
+
+    def ready(self, result: object, error: BaseException | None) -> None:
+        if isinstance(result, tuple) and self.report is not None and result[0] is self.report:
+            self.report = replace(self.report, loss_after=result[1])
+            self.changed()
+
+    def draw(self) -> None:
+        stages = self.query_one("#st-stages", LinesView)
+        width = stages.size.width
+        if self.report is None:
+            text = ["press s for one step of gradient descent, space to run"]
+        else:
+            text = [self.plain(line) for line in lesson.describe(self.report)]
+        stages.set_lines([title_line(line, width, PLAIN)
+                          for line in (text + [""] * STAGE_LINES)[:STAGE_LINES]])
+        snapshot = self.snap("run")
+        draw_boundary(self.query_one("#st-boundary", LinesView), self.graphics,
+                      "decision boundary", self.data, self.area, snapshot)
+        draw_curves(self.query_one("#st-curve", LinesView), self.graphics,
+                    [loss_series("training loss", snapshot)],
+                    x_range=(0, max(10, snapshot.step if snapshot else 0)))
+        self.set_status(status_line(snapshot, f"η {self.lr:g}") if snapshot else "starting")
+        report = self.report
+        if report is not None and report.steps == 1 and report.loss_after == report.loss_after:
+            ratio = report.update_norms[-1] / max(report.grad_norms[-1], 1e-30)
+            self.lesson_visible(self.plain(
+                f"step {report.step}: every weight moved by η x its gradient "
+                f"(|Δ| / |∂L| = {ratio:.3g}); loss {report.loss:.4f} → {report.loss_after:.4f}"))
+
+    def action_step(self) -> None:
+        self.running = False
+        self.trainer.step_once()
+
+    def action_toggle_run(self) -> None:
+        self.running = not self.running
+        if self.running:
+            self.trainer.start()
+        else:
+            self.trainer.pause()
+
+    def action_lr(self, factor: float) -> None:
+        self.lr = min(max(self.lr * factor, 1e-4), 10.0)
+        self.trainer.set_lr(self.lr)
+        self.changed()
+
+    def action_restart(self) -> None:
+        self.running = False
+        self.trainer.reset()
+        self.trainer.pause()
+        self.report = None
+        self.changed()
