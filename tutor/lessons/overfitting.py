@@ -95,13 +95,13 @@ def measure(snapshot: Snapshot) -> Overfit | None:
 
 
 def describe(result: Overfit | None) -> str:
+    """One line (fits 80 columns) on where the run stands."""
     if result is None:
         return "training…"
-    text = f"best validation loss {result.best_val:.3f} at step {result.best_step}"
     if result.shown:
-        text += (f"; now {result.final_val:.3f} ({result.rise:.1f}x) while training loss "
-                 f"fell to {result.final_train:.3f}: memorising")
-    return text
+        return (f"validation loss {result.rise:.1f}x its best (step {result.best_step}) "
+                "while training loss falls: memorising")
+    return f"best validation loss {result.best_val:.3f}, at step {result.best_step}"
 
 
 class BestSoFar:
