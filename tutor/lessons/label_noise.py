@@ -94,6 +94,10 @@ class NoiseTable:
     def seeds_done(self, share: float) -> int:
         return len(self._accuracy.get(share, {}))
 
+    def seeds(self, share: float) -> set[int]:
+        """The seeds recorded for `share`."""
+        return set(self._accuracy.get(share, {}))
+
     def mean(self, share: float) -> float:
         values = list(self._accuracy.get(share, {}).values())
         return float(np.mean(values)) if values else math.nan
