@@ -99,8 +99,8 @@ def describe(result: Overfit | None) -> str:
     if result is None:
         return "training…"
     if result.shown:
-        return (f"validation loss {result.rise:.1f}x its best (step {result.best_step}) "
-                "while training loss falls: memorising")
+        return (f"validation {result.rise:.1f}x its best (step {result.best_step}) while "
+                "training falls: memorising")
     return f"best validation loss {result.best_val:.3f}, at step {result.best_step}"
 
 

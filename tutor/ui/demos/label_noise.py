@@ -4,7 +4,7 @@ mean test accuracy per share, over three seeds, as bars (see
 
 Runs are queued and trained one at a time: at the start the shares 0, the
 slide's and 40% (three seeds each, seed by seed so every share fills in
-evenly); ← → pick another share, which joins the front of the queue.
+evenly); - and + pick another share, which joins the front of the queue.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ class LabelNoise(TrainingDemo):
     LabelNoise #ln-bars { height: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left,minus", "share(-1)", "Fewer flipped"),
-        Binding("right,plus,equals_sign", "share(1)", "More flipped"),
+        Binding("minus", "share(-1)", "Fewer flipped"),
+        Binding("plus,equals_sign", "share(1)", "More flipped"),
         Binding("space", "toggle_run", "Pause/run"),
     ]
 
@@ -107,7 +107,7 @@ class LabelNoise(TrainingDemo):
             shares = [share for share, _, _ in rows]
             chosen = shares.index(self.selected) if self.selected in shares else None
             head += bars(values, labels, width, self.graphics, vmax=1.0, highlight=chosen)
-        head += [title_line(self.plain(f"← → share to try: {self.selected:.0%} flipped"),
+        head += [title_line(self.plain(f"- + share to try: {self.selected:.0%} flipped"),
                             width, PLAIN)]
         view.set_lines(head)
         queued = len(self.queue) + (self.job is not None)
