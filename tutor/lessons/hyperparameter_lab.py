@@ -102,7 +102,7 @@ def run(settings: Settings, data: Dataset, knobs: Knobs) -> RunSpec:
                                   total_steps=settings.steps, step_size=settings.steps // 3))
     return RunSpec(knobs.describe(), lambda seed: MLP(config, seed), data, knobs.batch,
                    settings.steps, steps_per_chunk=20, eval_every=20,
-                   grid=Plane.around(data, rows=24, cols=40).points)
+                   plane=Plane.around(data, rows=24, cols=40))
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ def run(settings: Settings, data: Dataset) -> RunSpec:
     share = float(data.info.get("share", 0.0))
     return RunSpec(f"{share:.0%} flipped", lambda seed: MLP(config, seed), data, 32,
                    settings.steps, steps_per_chunk=20, eval_every=50,
-                   grid=Plane.around(data).points)
+                   plane=Plane.around(data))
 
 
 class NoiseTable:

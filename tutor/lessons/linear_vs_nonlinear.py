@@ -66,13 +66,13 @@ def plane(data: Dataset) -> Plane:
 
 def runs(settings: Settings, data: Dataset) -> tuple[RunSpec, RunSpec]:
     """(identity net, ReLU net): same sizes, optimizer, data and plane."""
-    grid = plane(data).points
+    area = plane(data)
 
     def spec(activation: str) -> RunSpec:
         config = MLPConfig(sizes=settings.sizes, activation=activation,
                            optimizer=OptimizerConfig(kind="adam", lr=0.01))
         return RunSpec(activation, lambda seed: MLP(config, seed), data, settings.batch_size,
-                       settings.steps, steps_per_chunk=10, eval_every=20, grid=grid)
+                       settings.steps, steps_per_chunk=10, eval_every=20, plane=area)
 
     return spec("identity"), spec("relu")
 

@@ -60,7 +60,7 @@ def run(settings: Settings, data: Dataset) -> RunSpec:
                        optimizer=OptimizerConfig(kind="sgd", lr=settings.lr))
     return RunSpec("overfitting", lambda seed: MLP(config, seed), data, settings.points,
                    settings.steps, steps_per_chunk=20, eval_every=20,
-                   grid=Plane.around(data).points)
+                   plane=Plane.around(data))
 
 
 @dataclass(frozen=True)

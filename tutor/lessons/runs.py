@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from tutor.lessons.plane import Plane
 from tutor.nn.base import Model
 from tutor.nn.datasets import Dataset
 from tutor.nn.snapshot import Snapshot, State, readonly, readonly_mapping
@@ -43,10 +44,15 @@ class RunSpec:
     steps_per_chunk: int = 10
     eval_every: int | None = None
     """Evaluate every this many steps (default: every chunk)."""
-    grid: np.ndarray | None = None
-    """(G, 2) inputs whose predictions draw a decision boundary."""
+    plane: Plane | None = None
+    """Where the decision boundary is drawn: its points are the trainer's grid."""
     kernels: tuple[str, ...] = ("mlp",)
     """Warm-up groups this model needs (logistic regression runs on the MLP kernels)."""
+
+    @property
+    def grid(self) -> np.ndarray | None:
+        """(G, 2) inputs whose predictions draw the decision boundary."""
+        return None if self.plane is None else self.plane.points
 
     def trainer_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for `Trainer` besides the factory and the data."""
@@ -104,7 +110,8 @@ class _Run:
         # look before the last evaluation: the inspection's gradient norms are
         # the last step's, and the validation pass would overwrite them
         inspection = readonly_mapping(model.inspect(self.data.default_probe()))
-        predictions = None if self.spec.grid is None else readonly(model.predict(self.spec.grid))
+        grid = self.spec.grid
+        predictions = None if grid is None else readonly(model.predict(grid))
         if self.state != "diverged" and self.eval_steps[-1] != self.step:
             self._evaluate()
         return Snapshot(

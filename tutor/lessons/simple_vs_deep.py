@@ -61,11 +61,11 @@ def dataset(settings: Settings, seed: int = 0) -> Dataset:
 
 def runs(settings: Settings, data: Dataset) -> tuple[RunSpec, RunSpec]:
     """(logistic regression on x^2, y^2; MLP on x, y), sharing data and plane."""
-    grid = Plane.around(data).points
+    area = Plane.around(data)
 
     def spec(name: str, build: ModelFactory) -> RunSpec:
         return RunSpec(name, build, data, settings.batch_size, settings.steps,
-                       steps_per_chunk=10, grid=grid)
+                       steps_per_chunk=10, plane=area)
 
     sizes = (2, *settings.hidden, 1)
     simple = spec("logistic x², y²",

@@ -61,7 +61,7 @@ def config(settings: Settings) -> MLPConfig:
 def run(settings: Settings, data: Dataset) -> RunSpec:
     model_config = config(settings)
     return RunSpec("step-training", lambda seed: MLP(model_config, seed), data, FULL_BATCH,
-                   settings.steps, steps_per_chunk=5, grid=Plane.around(data).points)
+                   settings.steps, steps_per_chunk=5, plane=Plane.around(data))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 
 from tutor.lessons import hyperparameter_lab as lesson
-from tutor.lessons.plane import Plane
 from tutor.nn.snapshot import Snapshot
 from tutor.ui.demos.registry import register
 from tutor.ui.demos.runs import (
@@ -70,7 +69,6 @@ class HyperparameterLab(TrainingDemo):
     def start(self) -> None:
         self.settings = lesson.Settings.from_params(self.demo.params)
         self.data = lesson.dataset(self.settings)
-        self.area = Plane.around(self.data)
         self.knobs = self.settings.knobs
         self.results = lesson.Results()
         self.search: lesson.Search | None = None
@@ -81,7 +79,8 @@ class HyperparameterLab(TrainingDemo):
     def _run(self, knobs: lesson.Knobs) -> None:
         self.new_generation()
         self.current = knobs
-        self.train(lesson.run(self.settings, self.data, knobs), "run", share=CPU_SHARE)
+        self.run_spec = lesson.run(self.settings, self.data, knobs)
+        self.train(self.run_spec, "run", share=CPU_SHARE)
 
     def published(self, source: str, snapshot: Snapshot) -> None:
         super().published(source, snapshot)
@@ -111,8 +110,8 @@ class HyperparameterLab(TrainingDemo):
                     x_range=(0, self.settings.steps),
                     title="" if self.current is None else self.plain(self.current.describe()))
         draw_boundary(self.query_one("#hp-boundary", Panel), self.graphics,
-                      f"{self.settings.data}, {self.data.n_val} validation points", self.data,
-                      self.area, snapshot)
+                      f"{self.settings.data}, {self.data.n_val} validation points", self.run_spec,
+                      snapshot)
         view = self.query_one("#hp-table", Panel)
         best = self.results.best
         view.set_lines(table(lesson.TABLE_HEADER, self.results.table(), view.size.width,

@@ -18,8 +18,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 
 from tutor.lessons import label_noise as lesson
-from tutor.lessons.plane import Plane
-from tutor.nn.datasets import Dataset
 from tutor.nn.snapshot import Snapshot
 from tutor.ui.demos.registry import register
 from tutor.ui.demos.runs import CPU_SHARE, Panel, TrainingDemo, draw_boundary, stopped, title_line
@@ -59,7 +57,6 @@ class LabelNoise(TrainingDemo):
         first = sorted({0.0, self.settings.noise, 0.4})
         self.queue: list[Job] = [(share, seed) for seed in range(lesson.SEEDS) for share in first]
         self.job: Job | None = None
-        self.data: Dataset | None = None
         self.running = True
         self._next()
 
@@ -73,9 +70,8 @@ class LabelNoise(TrainingDemo):
                 continue
             self.job = (share, seed)
             self.data = lesson.dataset(self.settings, share, seed)
-            self.area = Plane.around(self.data)
-            self.trainer = self.train(lesson.run(self.settings, self.data), "run",
-                                      share=CPU_SHARE, seed=seed)
+            self.run_spec = lesson.run(self.settings, self.data)
+            self.trainer = self.train(self.run_spec, "run", share=CPU_SHARE, seed=seed)
             break
 
     def published(self, source: str, snapshot: Snapshot) -> None:
@@ -88,11 +84,10 @@ class LabelNoise(TrainingDemo):
     def draw(self) -> None:
         snapshot = self.snap("run")
         boundary = self.query_one("#ln-boundary", Panel)
-        if self.data is not None and self.job is not None:
+        if self.job is not None:
             share, seed = self.job
             title = f"{share:.0%} of labels flipped, seed {seed}"
-            draw_boundary(boundary, self.graphics, self.plain(title), self.data, self.area,
-                          snapshot)
+            draw_boundary(boundary, self.graphics, self.plain(title), self.run_spec, snapshot)
         elif not self.running:
             boundary.set_lines([title_line("paused", boundary.size.width)])
         view = self.query_one("#ln-bars", Panel)

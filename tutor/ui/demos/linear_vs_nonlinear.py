@@ -48,7 +48,7 @@ class LinearVsNonlinear(TrainingDemo):
         self.new_generation()
         self.data = lesson.dataset(self.settings, self.seed)
         self.area = lesson.plane(self.data)
-        specs = lesson.runs(self.settings, self.data)
+        self.specs = specs = lesson.runs(self.settings, self.data)
         self.trainers: list[Trainer] = [
             self.train(spec, spec.name, share=CPU_SHARE / len(specs), seed=self.seed,
                        run=self.running) for spec in specs]
@@ -67,12 +67,12 @@ class LinearVsNonlinear(TrainingDemo):
 
     def draw(self) -> None:
         outcomes = []
-        for activation in lesson.ACTIVATIONS:
+        for activation, spec in zip(lesson.ACTIVATIONS, self.specs, strict=True):
             snapshot = self.snap(activation)
             result = self.outcome(activation)
             title = f"{activation}: starting" if result is None else lesson.describe(result)
             draw_boundary(self.query_one(f"#lvn-{activation}", LinesView), self.graphics,
-                          self.plain(title), self.data, self.area, snapshot)
+                          self.plain(title), spec, snapshot)
             outcomes.append(result)
         relu = self.snap("relu")
         self.set_status(status_line(relu, "ReLU") if relu else "starting")

@@ -12,7 +12,6 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 
 from tutor.lessons import overfitting as lesson
-from tutor.lessons.plane import Plane
 from tutor.ui.demos.registry import register
 from tutor.ui.demos.runs import (
     CPU_SHARE,
@@ -54,9 +53,9 @@ class Overfitting(TrainingDemo):
     def _train(self) -> None:
         self.new_generation()
         self.data = lesson.dataset(self.settings, self.seed)
-        self.area = Plane.around(self.data)
         self.best = lesson.BestSoFar()
-        self.trainer = self.train(lesson.run(self.settings, self.data), "run", share=CPU_SHARE,
+        self.run_spec = lesson.run(self.settings, self.data)
+        self.trainer = self.train(self.run_spec, "run", share=CPU_SHARE,
                                   seed=self.seed, run=self.running, also=self.best.offer)
 
     def draw(self) -> None:
@@ -73,11 +72,11 @@ class Overfitting(TrainingDemo):
         best = self.best.best
         best_title = "best validation step" if best is None else (
             f"at step {best.step} (best validation)")
-        draw_boundary(self.query_one("#of-best", Panel), self.graphics, best_title, self.data,
-                      self.area, best)
+        draw_boundary(self.query_one("#of-best", Panel), self.graphics, best_title, self.run_spec,
+                      best)
         now = "now" if snapshot is None else f"now, step {snapshot.step}"
-        draw_boundary(self.query_one("#of-now", Panel), self.graphics, now, self.data,
-                      self.area, snapshot)
+        draw_boundary(self.query_one("#of-now", Panel), self.graphics, now, self.run_spec,
+                      snapshot)
         self.set_status(status_line(snapshot) if snapshot else "starting")
         if result is not None and result.shown:
             self.lesson_visible(self.plain(lesson.describe(result)))

@@ -18,9 +18,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.events import Resize
 
-from tutor.lessons.plane import Plane
 from tutor.lessons.runs import RunSpec
-from tutor.nn.datasets import Dataset
 from tutor.nn.snapshot import Snapshot
 from tutor.nn.trainer import Trainer
 from tutor.ui.demos.base import DemoWidget
@@ -114,10 +112,13 @@ def title_line(text: str, width: int, style: Style = TITLE) -> Text:
     return Text(fit(text, width), style=style, no_wrap=True, overflow="crop", end="")
 
 
-def draw_boundary(view: LinesView, display: Display, title: str, data: Dataset, area: Plane,
+def draw_boundary(view: LinesView, display: Display, title: str, spec: RunSpec,
                   snapshot: Snapshot | None) -> None:
-    """`title` over the model's classes on `area`, training points filled and
-    validation points hollow."""
+    """`title` over the classes `spec`'s model predicts on its plane, training
+    points filled and validation points hollow."""
+    data, area = spec.dataset, spec.plane
+    if area is None:
+        raise ValueError(f"{spec.name}: no plane to draw a boundary on")
     width, height = view.size
     if width <= 0 or height <= 0:
         return

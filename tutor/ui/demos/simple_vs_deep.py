@@ -18,7 +18,6 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 
 from tutor.lessons import simple_vs_deep as lesson
-from tutor.lessons.plane import Plane
 from tutor.lessons.runs import seconds_per_step
 from tutor.nn.snapshot import Snapshot
 from tutor.nn.trainer import Trainer
@@ -62,7 +61,6 @@ class SimpleVsDeep(TrainingDemo):
         self.step_seconds: tuple[float, ...] = (math.nan, math.nan)
         self.timing = False
         self.data = lesson.dataset(self.settings, self.seed)
-        self.area = Plane.around(self.data)
         self.specs = lesson.runs(self.settings, self.data)
         share = CPU_SHARE / len(self.specs)
         self.trainers: list[Trainer] = [
@@ -97,7 +95,7 @@ class SimpleVsDeep(TrainingDemo):
     def draw(self) -> None:
         for source, spec in zip(SOURCES, self.specs, strict=True):
             draw_boundary(self.query_one(f"#svd-{source}", LinesView), self.graphics,
-                          self.plain(spec.name), self.data, self.area, self.snap(source))
+                          self.plain(spec.name), spec, self.snap(source))
         view = self.query_one("#svd-table", LinesView)
         rows = self.rows()
         cells = [] if rows is None else [

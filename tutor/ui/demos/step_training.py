@@ -19,7 +19,6 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 
 from tutor.lessons import step_training as lesson
-from tutor.lessons.plane import Plane
 from tutor.nn.snapshot import Snapshot
 from tutor.ui.demos.registry import register
 from tutor.ui.demos.runs import (
@@ -65,14 +64,13 @@ class StepTraining(TrainingDemo):
     def start(self) -> None:
         self.settings = lesson.Settings.from_params(self.demo.params)
         self.data = lesson.dataset(self.settings)
-        self.area = Plane.around(self.data)
         self.loss_at = lesson.LossAt(self.settings, self.data)
         self.running = False
         self.lr = self.settings.lr
         self.report: lesson.StepReport | None = None
         self.seen: Snapshot | None = None
-        self.trainer = self.train(lesson.run(self.settings, self.data), "run", share=CPU_SHARE,
-                                  run=False)
+        self.run_spec = lesson.run(self.settings, self.data)
+        self.trainer = self.train(self.run_spec, "run", share=CPU_SHARE, run=False)
         self.trainer.step_once()  # the first step's numbers are the lesson: show them at once
 
     def published(self, source: str, snapshot: Snapshot) -> None:
@@ -104,7 +102,7 @@ class StepTraining(TrainingDemo):
                           for line in (text + [""] * STAGE_LINES)[:STAGE_LINES]])
         snapshot = self.snap("run")
         draw_boundary(self.query_one("#st-boundary", LinesView), self.graphics,
-                      "decision boundary", self.data, self.area, snapshot)
+                      "decision boundary", self.run_spec, snapshot)
         draw_curves(self.query_one("#st-curve", LinesView), self.graphics,
                     [loss_series("training loss", snapshot)],
                     x_range=(0, max(10, snapshot.step if snapshot else 0)))
