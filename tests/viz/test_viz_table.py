@@ -49,3 +49,11 @@ def test_empty_and_degenerate_sizes_never_raise() -> None:
     assert table(HEADER, ROWS, 0, Display()) == [] or all(
         line.cell_len == 0 for line in table(HEADER, ROWS, 0, Display()))
     assert_box(table(HEADER, ROWS, 3, Display(), height=1), 3, 1)
+
+
+def test_a_grid_without_columns_still_has_its_rows() -> None:
+    from tutor.viz.bars import bars
+    from tutor.viz.grid import CellGrid
+
+    assert [line.plain for line in CellGrid(0, 3).lines()] == ["", "", ""]
+    assert len(bars([0.5, 0.9], ["a", "b"], 0, Display())) == 2

@@ -74,6 +74,8 @@ class CellGrid:
     def lines(self) -> Lines:
         """The grid as `height` Text lines of `width` cells each."""
         out: Lines = []
+        if self.width == 0:  # rows without cells: nothing to style
+            return [Text("", no_wrap=True, overflow="crop", end="") for _ in range(self.height)]
         styles = self._styles
         for chars, ids in zip(self.chars, self.ids, strict=True):
             line = Text("".join(chars.tolist()), no_wrap=True, overflow="crop", end="")

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.style import Style
-from rich.text import Text
 
 from tutor.viz.display import Display
 from tutor.viz.grid import CellGrid, Lines, fit
@@ -37,7 +36,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], width: int, disp
     lines_needed = 2 + len(shown) if height is None else height
     grid = CellGrid(width, lines_needed)
     if grid.width == 0 or grid.height == 0 or n_cols == 0:
-        return [Text("", end="") for _ in range(grid.height)] if grid.width == 0 else grid.lines()
+        return grid.lines()
     widths = _widths([header, *shown], n_cols, grid.width - 1)
     aligns = [align[k] if k < len(align) else "left" for k in range(n_cols)]
     bold = Style(bold=True)

@@ -46,6 +46,8 @@ class TrainingDemo(DemoWidget):
         super().__init__(*args, **kwargs)
         self.generation = 0
         self.graphics = Display.detect(self.ascii)
+        self.lesson_seen = False
+        """The demo's lesson has been on screen (its verdict line shown)."""
 
     def new_generation(self) -> None:
         """Stop every trainer; the next ones start afresh."""
@@ -66,6 +68,10 @@ class TrainingDemo(DemoWidget):
 
     def on_resize(self) -> None:
         self.changed()
+
+    def lesson_visible(self, text: str) -> None:
+        self.lesson_seen = True
+        super().lesson_visible(text)
 
     def train(self, spec: RunSpec, name: str, *, share: float, seed: int = 0,
               run: bool = True, also: Callable[[Snapshot], None] | None = None) -> Trainer:

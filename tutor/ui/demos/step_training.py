@@ -2,9 +2,9 @@
 with the real numbers; another key lets it run while the loss curve and the
 boundary follow (see `tutor.lessons.step_training`).
 
-The numbers come from the two snapshots around the step; "again" (the loss
-after the step) is computed off the UI thread on a private copy of the
-model, never the trainer's.
+The numbers come from the two snapshots around the step, compared as the
+trainer publishes them; "again" (the loss after the step) is computed there
+too, off the UI thread, on a private copy of the model, never the trainer's.
 """
 
 from __future__ import annotations
@@ -68,28 +68,26 @@ class StepTraining(TrainingDemo):
         self.running = False
         self.lr = self.settings.lr
         self.report: lesson.StepReport | None = None
-        self.seen: Snapshot | None = None
+        self._seen: Snapshot | None = None
         self.run_spec = lesson.run(self.settings, self.data)
-        self.trainer = self.train(self.run_spec, "run", share=CPU_SHARE, run=False)
+        self.trainer = self.train(self.run_spec, "run", share=CPU_SHARE, run=False,
+                                  also=self._observe)
         self.trainer.step_once()  # the first step's numbers are the lesson: show them at once
 
-    def published(self, source: str, snapshot: Snapshot) -> None:
-        super().published(source, snapshot)
-        seen, self.seen = self.seen, snapshot
+    def _observe(self, snapshot: Snapshot) -> None:
+        """Every snapshot, in the trainer's thread (the UI may skip some): the
+        report of the step(s) since the previous one, with the loss after a
+        single step computed on a private model. Only `self.report` is shared,
+        replaced whole."""
+        seen, self._seen = self._seen, snapshot
         if seen is not None and snapshot.step < seen.step:
             self.report = None  # restarted
-        elif seen is not None:
-            report = lesson.report_between(seen, snapshot, self.data)
-            if report is not None:
-                self.report = report
-                params = snapshot.params
-                self.prepare(lambda: (report, self.loss_at(params)))
-        self.changed()
-
-    def ready(self, result: object, error: BaseException | None) -> None:
-        if isinstance(result, tuple) and self.report is not None and result[0] is self.report:
-            self.report = replace(self.report, loss_after=result[1])
-            self.changed()
+            return
+        report = None if seen is None else lesson.report_between(seen, snapshot, self.data)
+        if report is not None:
+            if report.steps == 1:
+                report = replace(report, loss_after=self.loss_at(snapshot.params))
+            self.report = report
 
     def draw(self) -> None:
         stages = self.query_one("#st-stages", LinesView)
@@ -133,6 +131,5 @@ class StepTraining(TrainingDemo):
     def action_restart(self) -> None:
         self.running = False
         self.trainer.reset()
-        self.trainer.pause()
-        self.report = None
+        self.trainer.step_once()  # as at the start: the first step's numbers at once
         self.changed()
