@@ -165,8 +165,8 @@ def describe(report: StepReport) -> list[str]:
     lines = [
         f"1 predict   x = ({x1:+.2f}, {x2:+.2f})   ŷ = {report.predicted:.3f}   y = {report.label}",
         f"2 loss      L = {report.loss:.4f}  (mean over the training set)",
-        "3 backprop  |∂L/∂layer| = " + "  ".join(f"{g:.4f}" for g in report.grad_norms),
-        "4 update    |Δlayer| = " + "  ".join(f"{u:.4f}" for u in report.update_norms)
+        "3 backprop  gradient size per layer " + "  ".join(f"{g:.4f}" for g in report.grad_norms),
+        "4 update    step size per layer     " + "  ".join(f"{u:.4f}" for u in report.update_norms)
         + (f"   (η = {report.lr:g})" if report.steps == 1
            else f"   (last {report.steps} steps)"),
     ]

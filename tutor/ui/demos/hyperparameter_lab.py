@@ -46,8 +46,8 @@ class HyperparameterLab(TrainingDemo):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "run", "Run"),
-        Binding("minus", "knob('lr', -1)", "η down"),
-        Binding("plus,equals_sign", "knob('lr', 1)", "η up"),
+        Binding("minus", "knob('lr', -1)", "lr down"),
+        Binding("plus,equals_sign", "knob('lr', 1)", "lr up"),
         Binding("c", "knob('schedule', 1)", "Schedule"),
         Binding("b", "knob('batch', -1)", "Batch down"),
         Binding("B", "knob('batch', 1)", "Batch up"),
@@ -101,7 +101,7 @@ class HyperparameterLab(TrainingDemo):
         width = self.query_one("#hp-knobs", Panel).size.width
         k = self.knobs
         self.query_one("#hp-knobs", Panel).set_lines([title_line(self.plain(
-            f"η {k.lr:g} (- +) · {k.schedule} (c) · batch {k.batch} (b B) · "
+            f"lr {k.lr:g} (- +) · {k.schedule} (c) · batch {k.batch} (b B) · "
             f"dropout {k.dropout:g} (p P) · Enter runs"), width, PLAIN)])
         snapshot = self.snap("run")
         draw_curves(self.query_one("#hp-curves", Panel), self.graphics,
@@ -121,7 +121,7 @@ class HyperparameterLab(TrainingDemo):
                              height=TABLE_ROWS + 2))
         line = self.query_one("#hp-search", Panel)
         text = (self.search.describe() if self.search is not None
-                else "g: grid search (3 x 3) · R: random search (9 runs), over η and dropout")
+                else "g: grid search (3 x 3) · R: random search (9 runs), over lr and dropout")
         line.set_lines([title_line(self.plain(text), line.size.width, PLAIN)])
         running = f"run {len(self.results.rows) + 1}" if self.current is not None else "ready"
         self.set_status(status_line(snapshot, running) if snapshot else "starting")

@@ -50,8 +50,8 @@ class StepTraining(TrainingDemo):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "step", "One step"),
         Binding("space", "toggle_run", "Run/pause"),
-        Binding("plus,equals_sign", "lr(2)", "η x2"),
-        Binding("minus", "lr(0.5)", "η /2"),
+        Binding("plus,equals_sign", "lr(2)", "lr x2"),
+        Binding("minus", "lr(0.5)", "lr /2"),
         Binding("r", "restart", "Restart"),
     ]
 
@@ -107,10 +107,9 @@ class StepTraining(TrainingDemo):
         self.set_status(status_line(snapshot, f"η {self.lr:g}") if snapshot else "starting")
         report = self.report
         if report is not None and report.steps == 1 and report.loss_after == report.loss_after:
-            ratio = report.update_norms[-1] / max(report.grad_norms[-1], 1e-30)
             self.lesson_visible(self.plain(
-                f"step {report.step}: every weight moved by η x its gradient "
-                f"(|Δ| / |∂L| = {ratio:.3g}); loss {report.loss:.4f} → {report.loss_after:.4f}"))
+                f"step {report.step}: each weight moved by η × its gradient; "
+                f"loss {report.loss:.4f} → {report.loss_after:.4f}"))
 
     def action_step(self) -> None:
         self.running = False
