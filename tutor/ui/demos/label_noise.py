@@ -111,7 +111,7 @@ class LabelNoise(TrainingDemo):
         self.set_status(state)
         if self.table.falls():
             self.lesson_visible(self.plain(
-                "test accuracy falls as more training labels are wrong: garbage in, garbage out"))
+                "test accuracy falls as more of the training labels are wrong"))
 
     def action_share(self, direction: int) -> None:
         index = self.shares.index(self.selected) + direction
