@@ -19,7 +19,7 @@ from textual.widget import Widget
 from tutor.lessons import lr_race as lesson
 from tutor.nn.commands import Ticket
 from tutor.nn.snapshot import Snapshot
-from tutor.nn.trainer import Trainer
+from tutor.nn.trainer import Trainer, TrainerStopped
 from tutor.ui.demos.registry import register
 from tutor.ui.demos.runs import (
     CPU_SHARE,
@@ -78,7 +78,10 @@ class LrRace(TrainingDemo):
                 continue
             ticket = self.pending[k]
             if ticket is None or ticket.done:
-                self.pending[k] = trainer.step_once()
+                try:
+                    self.pending[k] = trainer.step_once()
+                except TrainerStopped:  # the slide is being left
+                    return
 
     def lanes(self) -> list[lesson.Lane] | None:
         snapshots = [self.snap(spec.name) for spec in self.specs]
