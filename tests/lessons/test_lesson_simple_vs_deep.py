@@ -24,7 +24,6 @@ def test_both_reach_target_and_the_simple_model_is_tiny(slide_params, seed: int)
     assert deep.n_params == 337
     assert simple.n_params * 10 <= deep.n_params
     assert simple.steps_to_target is not None and deep.steps_to_target is not None
-    assert simple.wall_time > 0 and deep.wall_time > 0
     assert simple.time_to_target > 0 and deep.time_to_target > 0
     assert "both reach" in lesson.verdict([simple, deep])
 

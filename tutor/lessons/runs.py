@@ -2,9 +2,10 @@
 
 `RunSpec` holds what a `Trainer` is built from (model factory, data, batch
 size, step budget, evaluation cadence, the grid a boundary is drawn on).
-`simulate` trains it in the calling thread the way the trainer's worker
-does, with the same mini-batch order, divergence rule and evaluation, and
-returns the `Snapshot` the trainer would publish at the end. Lessons measure
+`simulate` trains it in the calling thread through the engine's
+`train_headless`, which drives a run exactly as the trainer's worker does
+(mini-batch order, chunks, divergence rule, evaluations), and returns the
+`Snapshot` the trainer would publish at the end. Lessons measure
 snapshots, whichever of the two produced them.
 """
 
@@ -21,9 +22,9 @@ import numpy as np
 from tutor.lessons.plane import Plane
 from tutor.nn.base import Model
 from tutor.nn.datasets import Dataset
-from tutor.nn.snapshot import Snapshot, State, readonly, readonly_mapping
+from tutor.nn.run import train_headless
+from tutor.nn.snapshot import Snapshot
 from tutor.nn.splits import MiniBatches, Splits
-from tutor.nn.trainer import DIVERGE_FACTOR
 
 ModelFactory = Callable[[int], Model]
 """seed -> a fresh model (the trainer calls it in its worker thread)."""
@@ -68,96 +69,14 @@ class RunSpec:
 
 
 def simulate(spec: RunSpec, seed: int = 0, steps: int | None = None) -> Snapshot:
-    """Train `spec` in this thread for `steps` (default: its budget) and
-    return the snapshot the trainer would publish at the end."""
+    """Train `spec` in this thread for `steps` (default: its budget) exactly as
+    its `Trainer` would, and return the snapshot the trainer would publish."""
     budget = spec.max_steps if steps is None else steps
     if budget is None:
         raise ValueError(f"{spec.name}: no step budget")
-    return _Run(spec, seed).train(budget)
-
-
-class _Run:
-    """The worker loop of `Trainer`, minus threads, commands and throttle:
-    one training-loss point per chunk, an evaluation every `eval_every` steps
-    and at the end, the same divergence rule."""
-
-    def __init__(self, spec: RunSpec, seed: int) -> None:
-        self.spec = spec
-        self.model = spec.build(seed)
-        self.data = Splits.of(spec.dataset)
-        self.batches = MiniBatches(self.data.X_train, self.data.y_train, spec.batch_size, seed)
-        self.every = spec.eval_every or spec.steps_per_chunk
-        self.step = 0
-        self.first_loss: float | None = None
-        self.state: State = "running"
-        self.loss_steps: list[int] = []
-        self.losses: list[float] = []
-        self.eval_steps: list[int] = []
-        self.val_loss: list[float] = []
-        self.train_accuracy: list[float] = []
-        self.val_accuracy: list[float] = []
-
-    def train(self, budget: int) -> Snapshot:
-        started = time.perf_counter()
-        self._evaluate()
-        while self.step < budget and self.state == "running":
-            self._chunk(min(self.spec.steps_per_chunk, budget - self.step))
-            if self.state == "running" and self.step - self.eval_steps[-1] >= self.every:
-                self._evaluate()
-        if self.state == "running":
-            self.state = "done" if self.step >= (self.spec.max_steps or budget) else "paused"
-        model = self.model
-        # look before the last evaluation: the inspection's gradient norms are
-        # the last step's, and the validation pass would overwrite them
-        inspection = readonly_mapping(model.inspect(self.data.default_probe()))
-        grid = self.spec.grid
-        predictions = None if grid is None else readonly(model.predict(grid))
-        if self.state != "diverged" and self.eval_steps[-1] != self.step:
-            self._evaluate()
-        return Snapshot(
-            step=self.step,
-            state=self.state,
-            loss_steps=readonly(np.array(self.loss_steps, dtype=np.int64)),
-            train_loss=readonly(np.array(self.losses, dtype=np.float64)),
-            eval_steps=readonly(np.array(self.eval_steps, dtype=np.int64)),
-            val_loss=readonly(np.array(self.val_loss, dtype=np.float64)),
-            train_accuracy_curve=readonly(np.array(self.train_accuracy, dtype=np.float64)),
-            val_accuracy_curve=readonly(np.array(self.val_accuracy, dtype=np.float64)),
-            train_accuracy=self.train_accuracy[-1],
-            val_accuracy=self.val_accuracy[-1] if self.val_accuracy else math.nan,
-            inspection=inspection,
-            predictions=predictions,
-            params=readonly_mapping(model.params),
-            lr=float(model.lr),
-            batch_size=self.batches.batch_size,
-            dropout=getattr(model, "dropout", None),
-            wall_time=time.perf_counter() - started,
-        )
-
-    def _chunk(self, steps: int) -> None:
-        total, taken = 0.0, 0
-        for _ in range(steps):
-            loss = self.model.step(*self.batches.next())
-            if self.first_loss is None:
-                self.first_loss = loss
-            if not math.isfinite(loss) or loss > DIVERGE_FACTOR * max(self.first_loss, 1e-3):
-                self.state = "diverged"
-                break
-            total += loss
-            taken += 1
-        self.step += taken
-        if taken:
-            self.loss_steps.append(self.step)
-            self.losses.append(total / taken)
-
-    def _evaluate(self) -> None:
-        """Accuracies and validation loss, as the trainer's evaluation does."""
-        model, data = self.model, self.data
-        self.eval_steps.append(self.step)
-        self.train_accuracy.append(float(model.accuracy(data.X_train, data.y_train)))
-        if len(data.X_val):
-            self.val_loss.append(float(model.loss_and_grads(data.X_val, data.y_val)[0]))
-            self.val_accuracy.append(float(model.accuracy(data.X_val, data.y_val)))
+    kwargs = spec.trainer_kwargs()
+    del kwargs["kernels"], kwargs["name"]
+    return train_headless(spec.build, spec.dataset, steps=budget, seed=seed, **kwargs)
 
 
 def seconds_per_step(spec: RunSpec, seed: int = 0, steps: int = 200) -> float:
