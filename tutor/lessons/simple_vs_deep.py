@@ -121,8 +121,8 @@ def verdict(rows: Sequence[Row]) -> str:
         return "training both models…"
     if simple.accuracy >= TARGET and deep.accuracy >= TARGET:
         ratio = deep.n_params / max(simple.n_params, 1)
-        return (f"both reach {TARGET:.0%}: the simple model with {simple.n_params} parameters, "
-                f"the MLP with {deep.n_params} ({ratio:.0f}x as many)")
+        return (f"both reach {TARGET:.0%}: {simple.n_params} parameters against "
+                f"{deep.n_params} ({ratio:.0f}x as many)")
     if deep.accuracy >= TARGET:
         return "the hand-made features don't fit this data: only the MLP gets there"
     return "still learning…"
