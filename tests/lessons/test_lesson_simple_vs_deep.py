@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from tutor.lessons import simple_vs_deep as lesson
+from tutor.lessons.features import SquaredFeatures
 from tutor.lessons.runs import seconds_per_step, simulate
 from tutor.nn.base import OptimizerConfig
 
@@ -29,7 +30,7 @@ def test_both_reach_target_and_the_simple_model_is_tiny(slide_params, seed: int)
 
 
 def test_the_simple_model_sees_only_the_squares() -> None:
-    model = lesson.SquaredFeatures(OptimizerConfig(kind="sgd", lr=0.1))
+    model = SquaredFeatures(OptimizerConfig(kind="sgd", lr=0.1))
     X = np.array([[1.0, -2.0], [0.5, 3.0]], dtype=np.float32)
     assert np.array_equal(model.features(X), X * X)
     # the same probability for (x, y) and its mirror images

@@ -18,10 +18,9 @@ from typing import Any, Literal
 import numpy as np
 
 from tutor.lessons.plane import Plane
-from tutor.lessons.runs import RunSpec, best_val, param_float, param_int, param_str
+from tutor.lessons.runs import RunSpec, best_val, mlp_factory, param_float, param_int, param_str
 from tutor.nn.base import OptimizerConfig, ScheduleKind
 from tutor.nn.datasets import Dataset, make_dataset
-from tutor.nn.models.mlp import MLP, MLPConfig
 from tutor.nn.snapshot import Snapshot
 
 LADDERS: dict[str, tuple[float, ...]] = {
@@ -95,12 +94,12 @@ def dataset(settings: Settings, seed: int = 0) -> Dataset:
 
 def run(settings: Settings, data: Dataset, knobs: Knobs) -> RunSpec:
     classes = max(data.n_classes, 2)
-    config = MLPConfig(
-        sizes=(2, 32, 32, 1 if classes == 2 else classes), activation="relu",
+    build = mlp_factory(
+        (2, 32, 32, 1 if classes == 2 else classes), activation="relu",
         loss="bce" if classes == 2 else "cross_entropy", dropout=knobs.dropout,
         optimizer=OptimizerConfig(kind="momentum", lr=knobs.lr, schedule=knobs.schedule,
                                   total_steps=settings.steps, step_size=settings.steps // 3))
-    return RunSpec(knobs.describe(), lambda seed: MLP(config, seed), data, knobs.batch,
+    return RunSpec(knobs.describe(), build, data, knobs.batch,
                    settings.steps, steps_per_chunk=20, eval_every=20,
                    plane=Plane.around(data, rows=24, cols=40))
 

@@ -19,11 +19,10 @@ from types import MappingProxyType
 import numpy as np
 
 from tutor.lessons.plane import Plane
-from tutor.lessons.runs import RunSpec, param_float, param_str
+from tutor.lessons.runs import RunSpec, mlp_factory, param_float, param_str
 from tutor.nn.base import OptimizerConfig
 from tutor.nn.datasets import Dataset, make_dataset
 from tutor.nn.datasets.dataset import frozen
-from tutor.nn.models.mlp import MLP, MLPConfig
 
 SHARES: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 """The shares a key steps through."""
@@ -74,10 +73,10 @@ def dataset(settings: Settings, share: float, seed: int = 0) -> Dataset:
 
 
 def run(settings: Settings, data: Dataset) -> RunSpec:
-    config = MLPConfig(sizes=(2, *settings.hidden, 1), activation="relu",
+    build = mlp_factory((2, *settings.hidden, 1), activation="relu",
                        optimizer=OptimizerConfig(kind="adam", lr=0.01))
     share = float(data.info.get("share", 0.0))
-    return RunSpec(f"{share:.0%} flipped", lambda seed: MLP(config, seed), data, 32,
+    return RunSpec(f"{share:.0%} flipped", build, data, 32,
                    settings.steps, steps_per_chunk=20, eval_every=50,
                    plane=Plane.around(data))
 

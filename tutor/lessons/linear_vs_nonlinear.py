@@ -17,10 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from tutor.lessons.plane import Plane
-from tutor.lessons.runs import RunSpec, param_int, param_str
+from tutor.lessons.runs import RunSpec, mlp_factory, param_int, param_str
 from tutor.nn.base import OptimizerConfig
 from tutor.nn.datasets import Dataset, make_dataset
-from tutor.nn.models.mlp import MLP, MLPConfig
 from tutor.nn.snapshot import Snapshot
 
 LINEAR_CEILING = 0.65
@@ -69,9 +68,9 @@ def runs(settings: Settings, data: Dataset) -> tuple[RunSpec, RunSpec]:
     area = plane(data)
 
     def spec(activation: str) -> RunSpec:
-        config = MLPConfig(sizes=settings.sizes, activation=activation,
+        build = mlp_factory(settings.sizes, activation=activation,
                            optimizer=OptimizerConfig(kind="adam", lr=0.01))
-        return RunSpec(activation, lambda seed: MLP(config, seed), data, settings.batch_size,
+        return RunSpec(activation, build, data, settings.batch_size,
                        settings.steps, steps_per_chunk=10, eval_every=20, plane=area)
 
     return spec("identity"), spec("relu")

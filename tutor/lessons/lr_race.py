@@ -17,11 +17,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from tutor.lessons.runs import RunSpec, param_floats
+from tutor.lessons.runs import RunSpec, mlp_factory, param_floats
 from tutor.nn.base import OptimizerConfig
 from tutor.nn.datasets import Dataset
 from tutor.nn.datasets.dataset import frozen
-from tutor.nn.models.mlp import MLP, MLPConfig
 from tutor.nn.snapshot import Snapshot
 
 FULL_BATCH = 1 << 30
@@ -73,9 +72,9 @@ def runs(settings: Settings, data: Dataset) -> list[RunSpec]:
     """One run per rate: the same linear model, starting at w = 0, b = 0."""
 
     def spec(rate: float) -> RunSpec:
-        config = MLPConfig(sizes=(2, 1), activation="identity", loss="mse", init_scale=0.0,
+        build = mlp_factory((2, 1), activation="identity", loss="mse", init_scale=0.0,
                            optimizer=OptimizerConfig(kind="sgd", lr=rate))
-        return RunSpec(f"lr {rate:g}", lambda seed: MLP(config, seed), data, FULL_BATCH,
+        return RunSpec(f"lr {rate:g}", build, data, FULL_BATCH,
                        settings.steps, steps_per_chunk=1, eval_every=5)
 
     return [spec(rate) for rate in settings.rates]

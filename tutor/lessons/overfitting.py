@@ -18,10 +18,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from tutor.lessons.plane import Plane
-from tutor.lessons.runs import RunSpec, best_val, param_float, param_int, param_ints, param_str
+from tutor.lessons.runs import (
+    RunSpec,
+    best_val,
+    mlp_factory,
+    param_float,
+    param_int,
+    param_ints,
+    param_str,
+)
 from tutor.nn.base import OptimizerConfig
 from tutor.nn.datasets import Dataset, make_dataset
-from tutor.nn.models.mlp import MLP, MLPConfig
 from tutor.nn.snapshot import Snapshot
 
 RISE = 1.2
@@ -56,9 +63,9 @@ def dataset(settings: Settings, seed: int = 0) -> Dataset:
 def run(settings: Settings, data: Dataset) -> RunSpec:
     """Full batch (the set is tiny), evaluated every 20 steps (the boundary
     grid costs more than the 20 steps)."""
-    config = MLPConfig(sizes=(2, *settings.hidden, 1), activation="tanh",
+    build = mlp_factory((2, *settings.hidden, 1), activation="tanh",
                        optimizer=OptimizerConfig(kind="sgd", lr=settings.lr))
-    return RunSpec("overfitting", lambda seed: MLP(config, seed), data, settings.points,
+    return RunSpec("overfitting", build, data, settings.points,
                    settings.steps, steps_per_chunk=20, eval_every=20,
                    plane=Plane.around(data))
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from tutor.lessons.plane import Plane
-from tutor.nn.base import Model
+from tutor.nn.base import Model, OptimizerConfig
 from tutor.nn.datasets import Dataset
 from tutor.nn.run import train_headless
 from tutor.nn.snapshot import Snapshot
@@ -66,6 +66,21 @@ class RunSpec:
             "kernels": self.kernels,
             "name": self.name,
         }
+
+
+def mlp_factory(sizes: tuple[int, ...], optimizer: OptimizerConfig, **config: Any) -> ModelFactory:
+    """seed -> an MLP of `sizes` (`config`: the other MLPConfig fields).
+
+    The model module (and with it numba) is imported only when the factory
+    is called, in the trainer's worker thread: opening a demo never waits
+    for the engine to load on the UI thread."""
+
+    def build(seed: int) -> Model:
+        from tutor.nn.models.mlp import MLP, MLPConfig
+
+        return MLP(MLPConfig(sizes=sizes, optimizer=optimizer, **config), seed)
+
+    return build
 
 
 def simulate(spec: RunSpec, seed: int = 0, steps: int | None = None) -> Snapshot:

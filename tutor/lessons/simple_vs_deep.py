@@ -15,11 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from tutor.lessons.plane import Plane
-from tutor.lessons.runs import ModelFactory, RunSpec, param_ints, param_str
-from tutor.nn.base import OptimizerConfig
+from tutor.lessons.runs import ModelFactory, RunSpec, mlp_factory, param_ints, param_str
+from tutor.nn.base import Model, OptimizerConfig
 from tutor.nn.datasets import Dataset, make_dataset
-from tutor.nn.models.logistic import LogisticRegression, LogisticRegressionConfig
-from tutor.nn.models.mlp import MLP, MLPConfig
 from tutor.nn.snapshot import Snapshot
 
 TARGET = 0.95
@@ -41,18 +39,15 @@ class Settings:
                    hidden=param_ints(params, "hidden", cls.hidden))
 
 
-class SquaredFeatures(LogisticRegression):
-    """Logistic regression that sees only x^2 and y^2: weights (2, 1) and a
-    bias, the 2 + 1 = 3 parameters of the slide."""
+def squared_features(optimizer: OptimizerConfig) -> ModelFactory:
+    """seed -> logistic regression on x^2, y^2 (imported in the trainer's thread)."""
 
-    def __init__(self, optimizer: OptimizerConfig, seed: int = 0) -> None:
-        super().__init__(LogisticRegressionConfig(n_inputs=2, optimizer=optimizer), seed)
+    def build(seed: int) -> Model:
+        from tutor.lessons.features import SquaredFeatures
 
-    def features(self, X: np.ndarray) -> np.ndarray:
-        X = np.asarray(X, dtype=np.float32)
-        if X.ndim != 2 or X.shape[1] != 2:
-            raise ValueError(f"X must be (N, 2), got {X.shape}")
-        return X * X
+        return SquaredFeatures(optimizer, seed)
+
+    return build
 
 
 def dataset(settings: Settings, seed: int = 0) -> Dataset:
@@ -69,11 +64,10 @@ def runs(settings: Settings, data: Dataset) -> tuple[RunSpec, RunSpec]:
 
     sizes = (2, *settings.hidden, 1)
     simple = spec("logistic x², y²",
-                  lambda seed: SquaredFeatures(OptimizerConfig(kind="adam", lr=0.1), seed))
+                  squared_features(OptimizerConfig(kind="adam", lr=0.1)))
     deep = spec("MLP " + "-".join(map(str, sizes)),
-                lambda seed: MLP(MLPConfig(sizes=sizes, activation="relu",
-                                           optimizer=OptimizerConfig(kind="adam", lr=0.01)),
-                                 seed))
+                mlp_factory(sizes, activation="relu",
+                            optimizer=OptimizerConfig(kind="adam", lr=0.01)))
     return simple, deep
 
 

@@ -18,10 +18,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from tutor.lessons.plane import Plane
-from tutor.lessons.runs import RunSpec, param_float, param_ints, param_str
-from tutor.nn.base import OptimizerConfig
+from tutor.lessons.runs import (
+    ModelFactory,
+    RunSpec,
+    mlp_factory,
+    param_float,
+    param_ints,
+    param_str,
+)
+from tutor.nn.base import Model, OptimizerConfig
 from tutor.nn.datasets import Dataset, make_dataset
-from tutor.nn.models.mlp import MLP, MLPConfig
 from tutor.nn.snapshot import Snapshot
 
 FULL_BATCH = 1 << 30
@@ -52,15 +58,14 @@ def dataset(settings: Settings, seed: int = 0) -> Dataset:
     return make_dataset(settings.data, n=settings.points, seed=seed)
 
 
-def config(settings: Settings) -> MLPConfig:
+def build(settings: Settings) -> ModelFactory:
     """Plain SGD, no weight decay, no dropout: the update is exactly -lr x gradient."""
-    return MLPConfig(sizes=settings.sizes, activation="tanh",
-                     optimizer=OptimizerConfig(kind="sgd", lr=settings.lr))
+    return mlp_factory(settings.sizes, activation="tanh",
+                       optimizer=OptimizerConfig(kind="sgd", lr=settings.lr))
 
 
 def run(settings: Settings, data: Dataset) -> RunSpec:
-    model_config = config(settings)
-    return RunSpec("step-training", lambda seed: MLP(model_config, seed), data, FULL_BATCH,
+    return RunSpec("step-training", build(settings), data, FULL_BATCH,
                    settings.steps, steps_per_chunk=5, plane=Plane.around(data))
 
 
@@ -101,10 +106,12 @@ def layer_norms(values: Mapping[str, np.ndarray], layers: int) -> tuple[float, .
         for k in range(layers))
 
 
-def take_step(model: MLP, X: np.ndarray, y: np.ndarray, probe: np.ndarray,
-              probe_label: int) -> StepReport:
-    """One SGD step on (X, y), measured on the model directly."""
-    layers = model.n_layers
+def take_step(model: Model, X: np.ndarray, y: np.ndarray, probe: np.ndarray,
+              probe_label: int, step: int = 1) -> StepReport:
+    """One SGD step on (X, y), measured on the model directly; `step` is the
+    number this step gets (1 for a fresh model)."""
+    before = model.params
+    layers = len([name for name in before if name.startswith("W")])
     before = model.params
     predicted = float(model.predict(probe[:1])[0])
     loss, grads = model.loss_and_grads(X, y)
@@ -113,7 +120,7 @@ def take_step(model: MLP, X: np.ndarray, y: np.ndarray, probe: np.ndarray,
     loss_after, _ = model.loss_and_grads(X, y)
     change = {name: after[name] - before[name] for name in before}
     return StepReport(
-        step=model.optimizer.t, example=(float(probe[0, 0]), float(probe[0, 1])),
+        step=step, example=(float(probe[0, 0]), float(probe[0, 1])),
         label=probe_label, predicted=predicted, loss=float(loss),
         grad_norms=layer_norms(grads, layers), update_norms=layer_norms(change, layers),
         lr=model.lr, loss_after=float(loss_after))
@@ -145,15 +152,15 @@ class LossAt:
     the trainer's): what "again" shows after a step. Thread-safe."""
 
     def __init__(self, settings: Settings, data: Dataset) -> None:
-        self._config = config(settings)
+        self._build = build(settings)
         self._data = data
-        self._model: MLP | None = None
+        self._model: Model | None = None
         self._lock = threading.Lock()
 
     def __call__(self, params: Mapping[str, np.ndarray]) -> float:
         with self._lock:
             if self._model is None:
-                self._model = MLP(self._config)
+                self._model = self._build(0)
             self._model.params = params
             loss, _ = self._model.loss_and_grads(self._data.X_train, self._data.y_train)
             return float(loss)

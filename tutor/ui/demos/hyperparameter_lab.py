@@ -36,7 +36,7 @@ TABLE_ROWS = 4
 @register("hyperparameter-lab")
 class HyperparameterLab(TrainingDemo):
     FPS = 5.0
-    HEIGHT = 18
+    HEIGHT = 16
     DEFAULT_CSS = """
     HyperparameterLab #hp-knobs, HyperparameterLab #hp-search { height: 1; }
     HyperparameterLab > Horizontal { height: 1fr; }
@@ -45,10 +45,10 @@ class HyperparameterLab(TrainingDemo):
     HyperparameterLab #hp-table { height: 6; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "knob('schedule', 1)", "Schedule"),
         Binding("enter", "run", "Run"),
         Binding("minus", "knob('lr', -1)", "lr down"),
         Binding("plus,equals_sign", "knob('lr', 1)", "lr up"),
-        Binding("c", "knob('schedule', 1)", "Schedule"),
         Binding("b", "knob('batch', -1)", "Batch down"),
         Binding("B", "knob('batch', 1)", "Batch up"),
         Binding("p", "knob('dropout', -1)", "Dropout down"),
@@ -133,6 +133,7 @@ class HyperparameterLab(TrainingDemo):
     def action_run(self) -> None:
         self.search = None
         self._run(self.knobs)
+        self.redraw()
 
     def action_knob(self, name: str, direction: int) -> None:
         self.knobs = self.knobs.stepped(name, direction)
@@ -145,9 +146,11 @@ class HyperparameterLab(TrainingDemo):
         first = self.search.next()
         if first is not None:
             self._run(first)
+        self.redraw()
 
     def action_cancel(self) -> None:
         if self.search is not None:
             self.search = None
             self.new_generation()
             self.current = None
+        self.redraw()

@@ -38,9 +38,9 @@ class LabelNoise(TrainingDemo):
     LabelNoise #ln-bars { height: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_run", "Pause/run"),
         Binding("minus", "share(-1)", "Fewer flipped"),
         Binding("plus,equals_sign", "share(1)", "More flipped"),
-        Binding("space", "toggle_run", "Pause/run"),
     ]
 
     def compose_demo(self) -> Iterable[Widget]:
@@ -121,7 +121,7 @@ class LabelNoise(TrainingDemo):
         self.queue = missing + [job for job in self.queue if job not in missing]
         if self.job is None:
             self._next()
-        self.changed()
+        self.redraw()
 
     def action_toggle_run(self) -> None:
         self.running = not self.running
@@ -133,4 +133,4 @@ class LabelNoise(TrainingDemo):
         else:
             if self.job is not None:
                 self.trainer.pause()
-        self.changed()
+        self.redraw()

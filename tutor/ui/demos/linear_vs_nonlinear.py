@@ -75,7 +75,7 @@ class LinearVsNonlinear(TrainingDemo):
                           self.plain(title), spec, snapshot)
             outcomes.append(result)
         relu = self.snap("relu")
-        self.set_status(status_line(relu, "ReLU") if relu else "starting")
+        self.set_status((status_line(relu, "ReLU") if relu else "starting") + self.paused_note())
         linear, bent = outcomes
         if linear is not None and bent is not None and lesson.shown(linear, bent):
             self.lesson_visible("no activation: one straight line; ReLU: bent around the ring")
@@ -87,8 +87,10 @@ class LinearVsNonlinear(TrainingDemo):
                 trainer.start()
             else:
                 trainer.pause()
+        self.redraw()
 
     def action_retrain(self) -> None:
         self.seed += 1
         self.running = True
         self._train()
+        self.redraw()

@@ -56,6 +56,7 @@ class LrRace(TrainingDemo):
         self.data = lesson.dataset(self.settings)
         self.running = True
         self._race()
+        self.redraw()
         self.set_interval(1 / STEPS_PER_SECOND, self._tick, name="race-pace")
 
     def _race(self) -> None:
@@ -102,7 +103,8 @@ class LrRace(TrainingDemo):
                                      f"{lesson.factors_text(self.settings.rates)}"))
         self.set_status(f"step {steps} of {self.settings.steps} · " + " · ".join(
             f"η {rate:g} {self._state(self.snap(spec.name))}"
-            for rate, spec in zip(self.settings.rates, self.specs, strict=True)))
+            for rate, spec in zip(self.settings.rates, self.specs, strict=True))
+            + self.paused_note())
         if race is not None and lesson.shown(race):
             ordered = sorted(race, key=lambda lane: lane.rate)
             self.lesson_visible(
@@ -119,12 +121,14 @@ class LrRace(TrainingDemo):
 
     def action_toggle_run(self) -> None:
         self.running = not self.running
-        self.changed()
+        self.redraw()
 
     def action_step(self) -> None:
         self.running = False
         self._step_all()
+        self.redraw()
 
     def action_restart(self) -> None:
         self.running = True
         self._race()
+        self.redraw()

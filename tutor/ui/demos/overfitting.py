@@ -27,7 +27,7 @@ from tutor.ui.demos.status import status_line
 @register("overfitting")
 class Overfitting(TrainingDemo):
     FPS = 5.0
-    HEIGHT = 17
+    HEIGHT = 16
     DEFAULT_CSS = """
     Overfitting #of-curves { height: 1fr; }
     Overfitting > Horizontal { height: 1fr; }
@@ -77,7 +77,7 @@ class Overfitting(TrainingDemo):
         now = "now" if snapshot is None else f"now, step {snapshot.step}"
         draw_boundary(self.query_one("#of-now", Panel), self.graphics, now, self.run_spec,
                       snapshot)
-        self.set_status(status_line(snapshot) if snapshot else "starting")
+        self.set_status((status_line(snapshot) if snapshot else "starting") + self.paused_note())
         if result is not None and result.shown:
             self.lesson_visible(self.plain(lesson.describe(result)))
 
@@ -87,10 +87,12 @@ class Overfitting(TrainingDemo):
             self.trainer.start()
         else:
             self.trainer.pause()
+        self.redraw()
 
     def action_retrain(self) -> None:
         self.seed += 1
         self.running = True
         self._train()
+        self.redraw()
 
 

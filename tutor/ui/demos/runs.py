@@ -69,6 +69,10 @@ class TrainingDemo(DemoWidget):
     def on_resize(self) -> None:
         self.changed()
 
+    def paused_note(self) -> str:
+        """" · paused" while the learner holds the demo (keys show at once)."""
+        return "" if getattr(self, "running", True) else " · paused"
+
     def lesson_visible(self, text: str) -> None:
         self.lesson_seen = True
         super().lesson_visible(text)

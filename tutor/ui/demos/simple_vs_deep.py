@@ -108,7 +108,7 @@ class SimpleVsDeep(TrainingDemo):
                               f"time to {target}"), cells, view.size.width, self.graphics,
                              align=("left", "right", "right", "right", "right")))
         deep = self.snap("deep")
-        self.set_status(status_line(deep, "MLP") if deep else "starting")
+        self.set_status((status_line(deep, "MLP") if deep else "starting") + self.paused_note())
         if rows is not None:
             verdict = lesson.verdict(rows)
             if all(stopped(self.snap(s)) for s in SOURCES) or "both reach" in verdict:
@@ -126,8 +126,10 @@ def _ms(seconds: float) -> str:
                 trainer.start()
             else:
                 trainer.pause()
+        self.redraw()
 
     def action_retrain(self) -> None:
         self.seed += 1
         self.running = True
         self._train()
+        self.redraw()

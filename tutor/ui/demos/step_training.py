@@ -40,7 +40,7 @@ PLAIN = Style()
 @register("step-training")
 class StepTraining(TrainingDemo):
     FPS = 8.0
-    HEIGHT = 17
+    HEIGHT = 16
     DEFAULT_CSS = """
     StepTraining #st-stages { height: 5; }
     StepTraining > Horizontal { height: 1fr; }
@@ -114,6 +114,7 @@ class StepTraining(TrainingDemo):
     def action_step(self) -> None:
         self.running = False
         self.trainer.step_once()
+        self.redraw()
 
     def action_toggle_run(self) -> None:
         self.running = not self.running
@@ -121,14 +122,15 @@ class StepTraining(TrainingDemo):
             self.trainer.start()
         else:
             self.trainer.pause()
+        self.redraw()
 
     def action_lr(self, factor: float) -> None:
         self.lr = min(max(self.lr * factor, 1e-4), 10.0)
         self.trainer.set_lr(self.lr)
-        self.changed()
+        self.redraw()
 
     def action_restart(self) -> None:
         self.running = False
         self.trainer.reset()
         self.trainer.step_once()  # as at the start: the first step's numbers at once
-        self.changed()
+        self.redraw()
