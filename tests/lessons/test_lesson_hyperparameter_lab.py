@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from lesson_slides import slide_params
 
 from tutor.lessons import hyperparameter_lab as lesson
 from tutor.lessons.runs import simulate
@@ -14,17 +15,17 @@ from tutor.lessons.runs import simulate
 SEEDS = (0, 1, 2)
 
 
-def slide_settings(slide_params) -> lesson.Settings:
+def slide_settings() -> lesson.Settings:
     return lesson.Settings.from_params(slide_params("hyperparameter-lab"))
 
 
-def test_slide_settings(slide_params) -> None:
-    assert slide_settings(slide_params).knobs == lesson.Knobs(0.1, "cosine", 32, 0.2)
+def test_slide_settings() -> None:
+    assert slide_settings().knobs == lesson.Knobs(0.1, "cosine", 32, 0.2)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_the_slides_rate_beats_a_smaller_one(slide_params, seed: int) -> None:
-    settings = slide_settings(slide_params)
+def test_the_slides_rate_beats_a_smaller_one(seed: int) -> None:
+    settings = slide_settings()
     data = lesson.dataset(settings, seed)
     slower = settings.knobs.stepped("lr", -1)
     results = {knobs.lr: lesson.Result.of(knobs, simulate(lesson.run(settings, data, knobs), seed))

@@ -4,6 +4,7 @@ flipped training labels."""
 from __future__ import annotations
 
 import numpy as np
+from lesson_slides import slide_params
 
 from tutor.lessons import label_noise as lesson
 from tutor.lessons.runs import simulate
@@ -11,7 +12,7 @@ from tutor.lessons.runs import simulate
 SEEDS = (0, 1, 2)
 
 
-def test_test_accuracy_follows_the_labels_down(slide_params) -> None:
+def test_test_accuracy_follows_the_labels_down() -> None:
     settings = lesson.Settings.from_params(slide_params("label-noise"))
     assert settings.noise == 0.2
     table = lesson.NoiseTable()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from lesson_slides import slide_params
 
 from tutor.lessons import linear_vs_nonlinear as lesson
 from tutor.lessons.plane import Plane, linearly_separable
@@ -14,7 +15,7 @@ SEEDS = (0, 1, 2)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_identity_stays_straight_relu_bends(slide_params, seed: int) -> None:
+def test_identity_stays_straight_relu_bends(seed: int) -> None:
     settings = lesson.Settings.from_params(slide_params("linear-vs-nonlinear"))
     assert settings.sizes == (2, 8, 8, 8, 1)  # the slide's layers=3 width=8
     data = lesson.dataset(settings, seed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from lesson_slides import slide_params
 
 from tutor.lessons import lr_race as lesson
 from tutor.lessons.runs import simulate
@@ -13,7 +14,7 @@ SEEDS = (0, 1, 2)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_middle_rate_wins_largest_diverges(slide_params, seed: int) -> None:
+def test_middle_rate_wins_largest_diverges(seed: int) -> None:
     settings = lesson.Settings.from_params(slide_params("lr-race"))
     assert settings.rates == (0.01, 0.3, 1.1)
     data = lesson.dataset(settings, seed)

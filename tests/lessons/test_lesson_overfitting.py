@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from lesson_slides import slide_params
 
 from tutor.lessons import overfitting as lesson
 from tutor.lessons.runs import simulate
@@ -12,7 +13,7 @@ SEEDS = (0, 1, 2)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_validation_turns_up_while_training_falls(slide_params, seed: int) -> None:
+def test_validation_turns_up_while_training_falls(seed: int) -> None:
     settings = lesson.Settings.from_params(slide_params("overfitting"))
     assert (settings.points, settings.noise, settings.hidden) == (40, 0.3, (64, 64))
     data = lesson.dataset(settings, seed)

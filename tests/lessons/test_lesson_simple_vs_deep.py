@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from lesson_slides import slide_params
 
 from tutor.lessons import simple_vs_deep as lesson
 from tutor.lessons.features import SquaredFeatures
@@ -15,7 +16,7 @@ SEEDS = (0, 1, 2)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_both_reach_target_and_the_simple_model_is_tiny(slide_params, seed: int) -> None:
+def test_both_reach_target_and_the_simple_model_is_tiny(seed: int) -> None:
     settings = lesson.Settings.from_params(slide_params("simple-vs-deep"))
     data = lesson.dataset(settings, seed)
     simple, deep = (lesson.row(spec.name, simulate(spec, seed), seconds_per_step(spec, seed, 20))

@@ -7,6 +7,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+from lesson_slides import slide_params
 
 from tutor.lessons import step_training as lesson
 from tutor.lessons.runs import simulate
@@ -15,7 +16,7 @@ SEEDS = (0, 1, 2)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_update_is_lr_times_gradient(slide_params, seed: int) -> None:
+def test_update_is_lr_times_gradient(seed: int) -> None:
     settings = lesson.Settings.from_params(slide_params("step-training"))
     assert settings.lr == 0.5 and settings.sizes == (2, 8, 1)
     data = lesson.dataset(settings, seed)
@@ -30,7 +31,7 @@ def test_update_is_lr_times_gradient(slide_params, seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_a_small_step_lowers_the_loss(slide_params, seed: int) -> None:
+def test_a_small_step_lowers_the_loss(seed: int) -> None:
     settings = dataclasses.replace(
         lesson.Settings.from_params(slide_params("step-training")), lr=0.01)
     data = lesson.dataset(settings, seed)
@@ -43,7 +44,7 @@ def test_a_small_step_lowers_the_loss(slide_params, seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_the_screen_shows_the_same_step(slide_params, seed: int) -> None:
+def test_the_screen_shows_the_same_step(seed: int) -> None:
     """The report the widget builds from two snapshots equals the one taken
     on the model itself."""
     settings = lesson.Settings.from_params(slide_params("step-training"))
@@ -69,7 +70,7 @@ def test_the_screen_shows_the_same_step(slide_params, seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_running_learns_the_data(slide_params, seed: int) -> None:
+def test_running_learns_the_data(seed: int) -> None:
     settings = lesson.Settings.from_params(slide_params("step-training"))
     data = lesson.dataset(settings, seed)
     final = simulate(lesson.run(settings, data), seed)
