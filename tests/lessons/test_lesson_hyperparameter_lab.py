@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 
 import pytest
-from lesson_slides import slide_params
 
+from tests.lessons.lesson_slides import slide_params
 from tutor.lessons import hyperparameter_lab as lesson
 from tutor.lessons.runs import simulate
 

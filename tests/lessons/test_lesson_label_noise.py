@@ -4,8 +4,8 @@ flipped training labels."""
 from __future__ import annotations
 
 import numpy as np
-from lesson_slides import slide_params
 
+from tests.lessons.lesson_slides import slide_params
 from tutor.lessons import label_noise as lesson
 from tutor.lessons.runs import simulate
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from lesson_slides import slide_params
 
+from tests.lessons.lesson_slides import slide_params
 from tutor.lessons import linear_vs_nonlinear as lesson
 from tutor.lessons.plane import Plane, linearly_separable
 from tutor.lessons.runs import simulate

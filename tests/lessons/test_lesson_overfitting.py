@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import pytest
-from lesson_slides import slide_params
 
+from tests.lessons.lesson_slides import slide_params
 from tutor.lessons import overfitting as lesson
 from tutor.lessons.runs import simulate
 

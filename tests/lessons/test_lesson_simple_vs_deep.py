@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from lesson_slides import slide_params
 
+from tests.lessons.lesson_slides import slide_params
 from tutor.lessons import simple_vs_deep as lesson
 from tutor.lessons.features import SquaredFeatures
 from tutor.lessons.runs import seconds_per_step, simulate

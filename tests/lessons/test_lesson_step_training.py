@@ -7,8 +7,8 @@ import dataclasses
 
 import numpy as np
 import pytest
-from lesson_slides import slide_params
 
+from tests.lessons.lesson_slides import slide_params
 from tutor.lessons import step_training as lesson
 from tutor.lessons.runs import simulate
 

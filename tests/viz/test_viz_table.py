@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from helpers import DISPLAYS, assert_box
 
+from tests.viz.helpers import DISPLAYS, assert_box
 from tutor.viz.display import Display
 from tutor.viz.table import table
 
