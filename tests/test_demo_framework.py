@@ -174,8 +174,7 @@ async def test_every_way_off_the_slide_stops_the_demo(
 
 async def test_unbuilt_demo_is_a_note_under_the_text(good_content: Path, options_for: Options,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(registry, "_WIDGETS", {})
-    monkeypatch.setattr(registry, "_SCANNED", {"tutor.ui.demos"})
+    monkeypatch.setattr(registry, "widget_class", lambda name: None)  # as if none were built
     app = make_app(options_for(good_content, deck="alpha", slide="a-long"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
