@@ -13,7 +13,6 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 
 from tutor.lessons import linear_vs_nonlinear as lesson
-from tutor.nn.trainer import Trainer
 from tutor.ui.demos.registry import register
 from tutor.ui.demos.runs import CPU_SHARE, Panel, TrainingDemo, draw_boundary
 from tutor.ui.demos.status import status_line
@@ -40,18 +39,16 @@ class LinearVsNonlinear(TrainingDemo):
 
     def start(self) -> None:
         self.settings = lesson.Settings.from_params(self.demo.params)
-        self.seed = 0
-        self.running = True
-        self._train()
+        self.begin()
 
-    def _train(self) -> None:
+    def begin(self) -> None:
         self.new_generation()
         self.data = lesson.dataset(self.settings, self.seed)
         self.area = lesson.plane(self.data)
         self.specs = specs = lesson.runs(self.settings, self.data)
-        self.trainers: list[Trainer] = [
+        for spec in specs:
             self.train(spec, spec.name, share=CPU_SHARE / len(specs), seed=self.seed,
-                       run=self.running) for spec in specs]
+                       run=self.running)
         self.outcomes: dict[tuple[str, int], lesson.Outcome] = {}
 
     def outcome(self, activation: str) -> lesson.Outcome | None:
@@ -80,17 +77,3 @@ class LinearVsNonlinear(TrainingDemo):
         if linear is not None and bent is not None and lesson.shown(linear, bent):
             self.lesson_visible("no activation: one straight line; ReLU: bent around the ring")
 
-    def action_toggle_run(self) -> None:
-        self.running = not self.running
-        for trainer in self.trainers:
-            if self.running:
-                trainer.start()
-            else:
-                trainer.pause()
-        self.redraw()
-
-    def action_retrain(self) -> None:
-        self.seed += 1
-        self.running = True
-        self._train()
-        self.redraw()

@@ -19,7 +19,7 @@ from textual.widget import Widget
 from tutor.lessons import lr_race as lesson
 from tutor.nn.commands import Ticket
 from tutor.nn.snapshot import Snapshot
-from tutor.nn.trainer import Trainer, TrainerStopped
+from tutor.nn.trainer import TrainerStopped
 from tutor.ui.demos.registry import register
 from tutor.ui.demos.runs import (
     CPU_SHARE,
@@ -63,8 +63,8 @@ class LrRace(TrainingDemo):
         self.new_generation()
         self.specs = lesson.runs(self.settings, self.data)
         share = CPU_SHARE / len(self.specs)
-        self.trainers: list[Trainer] = [self.train(spec, spec.name, share=share, run=False)
-                                        for spec in self.specs]
+        for spec in self.specs:
+            self.train(spec, spec.name, share=share, run=False)
         self.pending: list[Ticket | None] = [None] * len(self.trainers)
 
     def _tick(self) -> None:

@@ -46,17 +46,15 @@ class Overfitting(TrainingDemo):
 
     def start(self) -> None:
         self.settings = lesson.Settings.from_params(self.demo.params)
-        self.seed = 0
-        self.running = True
-        self._train()
+        self.begin()
 
-    def _train(self) -> None:
+    def begin(self) -> None:
         self.new_generation()
         self.data = lesson.dataset(self.settings, self.seed)
         self.best = lesson.BestSoFar()
         self.run_spec = lesson.run(self.settings, self.data)
-        self.trainer = self.train(self.run_spec, "run", share=CPU_SHARE,
-                                  seed=self.seed, run=self.running, also=self.best.offer)
+        self.train(self.run_spec, "run", share=CPU_SHARE, seed=self.seed, run=self.running,
+                   also=self.best.offer)
 
     def draw(self) -> None:
         snapshot = self.snap("run")
@@ -81,18 +79,5 @@ class Overfitting(TrainingDemo):
         if result is not None and result.shown:
             self.lesson_visible(self.plain(lesson.describe(result)))
 
-    def action_toggle_run(self) -> None:
-        self.running = not self.running
-        if self.running:
-            self.trainer.start()
-        else:
-            self.trainer.pause()
-        self.redraw()
-
-    def action_retrain(self) -> None:
-        self.seed += 1
-        self.running = True
-        self._train()
-        self.redraw()
 
 

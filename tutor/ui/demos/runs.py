@@ -46,14 +46,39 @@ class TrainingDemo(DemoWidget):
         super().__init__(*args, **kwargs)
         self.generation = 0
         self.graphics = Display.detect(self.ascii)
+        self.seed = 0
+        """Seeds this generation's data and weights; `r` draws the next."""
+        self.running = True
+        """The learner has not paused the demo."""
+        self.trainers: list[Trainer] = []
+        """This generation's trainers."""
         self.lesson_seen = False
         """The demo's lesson has been on screen (its verdict line shown)."""
 
     def new_generation(self) -> None:
         """Stop every trainer; the next ones start afresh."""
         self.stop_trainers()
+        self.trainers = []
         self.generation += 1
         self.changed()
+
+    def begin(self) -> None:
+        """Start this generation's trainers (demos that retrain on `r`)."""
+
+    def action_toggle_run(self) -> None:
+        self.running = not self.running
+        for trainer in self.trainers:
+            if self.running:
+                trainer.start()
+            else:
+                trainer.pause()
+        self.redraw()
+
+    def action_retrain(self) -> None:
+        self.seed += 1
+        self.running = True
+        self.begin()
+        self.redraw()
 
     def source(self, name: str) -> str:
         return f"{name}#{self.generation}"
@@ -80,8 +105,10 @@ class TrainingDemo(DemoWidget):
     def train(self, spec: RunSpec, name: str, *, share: float, seed: int = 0,
               run: bool = True, also: Callable[[Snapshot], None] | None = None) -> Trainer:
         """A trainer of this generation for `spec`, known as `name`."""
-        return start_trainer(self, spec, self.source(name), share=share, seed=seed, run=run,
-                             also=also)
+        trainer = start_trainer(self, spec, self.source(name), share=share, seed=seed, run=run,
+                                also=also)
+        self.trainers.append(trainer)
+        return trainer
 
 
 class Panel(LinesView):

@@ -20,7 +20,6 @@ from textual.widget import Widget
 from tutor.lessons import simple_vs_deep as lesson
 from tutor.lessons.runs import seconds_per_step
 from tutor.nn.snapshot import Snapshot
-from tutor.nn.trainer import Trainer
 from tutor.ui.demos.registry import register
 from tutor.ui.demos.runs import CPU_SHARE, Panel, TrainingDemo, draw_boundary, stopped
 from tutor.ui.demos.status import status_line
@@ -52,20 +51,17 @@ class SimpleVsDeep(TrainingDemo):
 
     def start(self) -> None:
         self.settings = lesson.Settings.from_params(self.demo.params)
-        self.seed = 0
-        self.running = True
-        self._train()
+        self.begin()
 
-    def _train(self) -> None:
+    def begin(self) -> None:
         self.new_generation()
         self.step_seconds: tuple[float, ...] = (math.nan, math.nan)
         self.timing = False
         self.data = lesson.dataset(self.settings, self.seed)
         self.specs = lesson.runs(self.settings, self.data)
         share = CPU_SHARE / len(self.specs)
-        self.trainers: list[Trainer] = [
+        for source, spec in zip(SOURCES, self.specs, strict=True):
             self.train(spec, source, share=share, seed=self.seed, run=self.running)
-            for source, spec in zip(SOURCES, self.specs, strict=True)]
 
     def published(self, source: str, snapshot: Snapshot) -> None:
         super().published(source, snapshot)
@@ -119,17 +115,3 @@ def _ms(seconds: float) -> str:
     """Training time in milliseconds, "…" while it is being measured."""
     return "…" if math.isnan(seconds) else f"{seconds * 1e3:.1f} ms"
 
-    def action_toggle_run(self) -> None:
-        self.running = not self.running
-        for trainer in self.trainers:
-            if self.running:
-                trainer.start()
-            else:
-                trainer.pause()
-        self.redraw()
-
-    def action_retrain(self) -> None:
-        self.seed += 1
-        self.running = True
-        self._train()
-        self.redraw()
