@@ -222,3 +222,20 @@ async def test_help_lists_the_demo_keys_while_the_demo_is_on_screen(
         await pilot.press("question_mark")
         await pilot.pause()
         assert "Pause the race" in screen_text(app)
+
+
+async def test_a_demo_one_key_away_draws_nothing_until_shown(
+        good_content: Path, options_for: Options, fake_lr_race: None) -> None:
+    app = make_app(options_for(good_content, deck="alpha", slide="a-long"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        deck = app.screen
+        assert isinstance(deck, DeckScreen)
+        await wait_until(pilot, lambda: isinstance(deck.demo, Counting) and deck.demo.snapshots)
+        demo = deck.demo
+        assert isinstance(demo, Counting) and deck.layout_mode == "toggle"
+        frames = len(demo.frames)
+        seen = demo.snapshots["only"].version
+        await wait_until(pilot, lambda: demo.snapshots["only"].version >= seen + 20)
+        assert len(demo.frames) == frames, "a hidden demo drew frames"
+        await pilot.press("d")
+        await wait_until(pilot, lambda: len(demo.frames) > frames and demo.frames[-1] > seen)

@@ -37,8 +37,9 @@ The display setting is `self.graphics` (a `tutor.viz.display.Display`):
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -63,6 +64,9 @@ class Owned(Protocol):
     """What a demo needs of a trainer it owns (tutor.nn.trainer.Trainer)."""
 
     def stop(self) -> None: ...
+
+
+T = TypeVar("T", bound=Owned)
 
 
 class DemoWidget(Widget, can_focus=True):
@@ -161,7 +165,7 @@ class DemoWidget(Widget, can_focus=True):
 
     # -- trainers --------------------------------------------------------------
 
-    def own(self, trainer: Any) -> Any:
+    def own(self, trainer: T) -> T:
         """Keep `trainer` until this widget unmounts, then stop it; returns it."""
         self._trainers.append(trainer)
         return trainer
@@ -200,8 +204,6 @@ class DemoWidget(Widget, can_focus=True):
         comes back as a `Ready` message handled by `ready()`. A daemon thread,
         not a Textual worker: a compile cannot be cancelled, and quitting must
         not wait for it."""
-        import threading
-
         def run() -> None:
             try:
                 result, error = work(), None
@@ -246,7 +248,8 @@ class DemoWidget(Widget, can_focus=True):
             self.draw()
 
     def _frame(self) -> None:
-        if self._dirty and self.display:
+        # Hidden (its slide's text shown instead): stay dirty, draw once shown.
+        if self._dirty and self.is_on_screen:
             self.redraw()
 
     def draw(self) -> None:
