@@ -239,3 +239,39 @@ async def test_a_demo_one_key_away_draws_nothing_until_shown(
         assert len(demo.frames) == frames, "a hidden demo drew frames"
         await pilot.press("d")
         await wait_until(pilot, lambda: len(demo.frames) > frames and demo.frames[-1] > seen)
+
+
+class Training(DemoWidget):
+    """A demo owning a real engine trainer (logistic regression on blobs)."""
+
+    FPS = 10
+
+    def start(self) -> None:
+        from tutor.nn.datasets import blobs
+        from tutor.nn.models.logistic import LogisticRegression, LogisticRegressionConfig
+        from tutor.nn.trainer import Trainer
+
+        config = LogisticRegressionConfig(n_classes=3)
+        self.trainer = self.own(Trainer(lambda seed: LogisticRegression(config, seed), blobs(),
+                                        batch_size=32, steps_per_chunk=5, cpu_share=0.5,
+                                        on_publish=self.publisher("run"), name="test"))
+        self.trainer.start()
+
+    def draw(self) -> None:
+        self.show_status("run")
+
+
+async def test_a_real_trainer_reports_and_ends_with_its_widget() -> None:
+    before = set(trainer_threads())
+    widget = Training(parse_demo("lr-race"))
+    async with Host(widget).run_test(size=(80, 24)) as pilot:
+        # A cold kernel cache compiles first (up to a minute on a busy machine).
+        await wait_until(pilot, lambda: widget.snapshots.get("run") is not None
+                         and widget.snapshots["run"].step > 0, timeout=240,
+                         what="a training step")
+        widget.redraw()
+        await pilot.pause()
+        assert "step " in screen_text(pilot.app) and "loss " in screen_text(pilot.app)
+        assert set(trainer_threads()) - before
+        await widget.remove()
+        await wait_for_no_trainers(before)
