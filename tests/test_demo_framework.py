@@ -275,3 +275,28 @@ async def test_a_real_trainer_reports_and_ends_with_its_widget() -> None:
         assert set(trainer_threads()) - before
         await widget.remove()
         await wait_for_no_trainers(before)
+
+
+class Lesson(Counting):
+    def draw(self) -> None:
+        super().draw()
+        self.lesson_visible("the lesson")
+
+
+async def test_the_lesson_is_recorded_when_it_is_on_screen_not_before(
+        tmp_path: Path, good_content: Path, options_for: Options,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    events = tmp_path / "events.jsonl"
+    monkeypatch.setenv("DLTUTOR_EVENTS", str(events))
+    monkeypatch.setitem(registry._WIDGETS, "lr-race", Lesson)
+    app = make_app(options_for(good_content, deck="alpha", slide="a-long"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        deck = app.screen
+        assert isinstance(deck, DeckScreen)
+        await wait_until(pilot, lambda: isinstance(deck.demo, Lesson) and bool(deck.demo.frames))
+        assert deck.layout_mode == "toggle"
+        await pilot.pause()
+        assert not events.exists(), "recorded while the slide's text hid the demo"
+        await pilot.press("d")
+        await wait_until(pilot, events.exists, what="the lesson event")
+    assert len(events.read_text().splitlines()) == 1
