@@ -221,3 +221,81 @@ async def test_help_lists_the_demo_keys_while_the_demo_is_on_screen(
         await pilot.press("question_mark")
         await pilot.pause()
         assert "Pause the race" in screen_text(app)
+
+
+async def test_a_demo_one_key_away_draws_nothing_until_shown(
+        good_content: Path, options_for: Options, fake_lr_race: None) -> None:
+    app = make_app(options_for(good_content, deck="alpha", slide="a-long"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        deck = app.screen
+        assert isinstance(deck, DeckScreen)
+        await wait_until(pilot, lambda: isinstance(deck.demo, Counting) and deck.demo.snapshots)
+        demo = deck.demo
+        assert isinstance(demo, Counting) and deck.layout_mode == "toggle"
+        frames = len(demo.frames)
+        seen = demo.snapshots["only"].version
+        await wait_until(pilot, lambda: demo.snapshots["only"].version >= seen + 20)
+        assert len(demo.frames) == frames, "a hidden demo drew frames"
+        await pilot.press("d")
+        await wait_until(pilot, lambda: len(demo.frames) > frames and demo.frames[-1] > seen)
+
+
+class Training(DemoWidget):
+    """A demo owning a real engine trainer (logistic regression on blobs)."""
+
+    FPS = 10
+
+    def start(self) -> None:
+        from tutor.nn.datasets import blobs
+        from tutor.nn.models.logistic import LogisticRegression, LogisticRegressionConfig
+        from tutor.nn.trainer import Trainer
+
+        config = LogisticRegressionConfig(n_classes=3)
+        self.trainer = self.own(Trainer(lambda seed: LogisticRegression(config, seed), blobs(),
+                                        batch_size=32, steps_per_chunk=5, cpu_share=0.5,
+                                        on_publish=self.publisher("run"), name="test"))
+        self.trainer.start()
+
+    def draw(self) -> None:
+        self.show_status("run")
+
+
+async def test_a_real_trainer_reports_and_ends_with_its_widget() -> None:
+    before = set(trainer_threads())
+    widget = Training(parse_demo("lr-race"))
+    async with Host(widget).run_test(size=(80, 24)) as pilot:
+        # A cold kernel cache compiles first (up to a minute on a busy machine).
+        await wait_until(pilot, lambda: widget.snapshots.get("run") is not None
+                         and widget.snapshots["run"].step > 0, timeout=240,
+                         what="a training step")
+        widget.redraw()
+        await pilot.pause()
+        assert "step " in screen_text(pilot.app) and "loss " in screen_text(pilot.app)
+        assert set(trainer_threads()) - before
+        await widget.remove()
+        await wait_for_no_trainers(before)
+
+
+class Lesson(Counting):
+    def draw(self) -> None:
+        super().draw()
+        self.lesson_visible("the lesson")
+
+
+async def test_the_lesson_is_recorded_when_it_is_on_screen_not_before(
+        tmp_path: Path, good_content: Path, options_for: Options,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    events = tmp_path / "events.jsonl"
+    monkeypatch.setenv("DLTUTOR_EVENTS", str(events))
+    monkeypatch.setitem(registry._WIDGETS, "lr-race", Lesson)
+    app = make_app(options_for(good_content, deck="alpha", slide="a-long"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        deck = app.screen
+        assert isinstance(deck, DeckScreen)
+        await wait_until(pilot, lambda: isinstance(deck.demo, Lesson) and bool(deck.demo.frames))
+        assert deck.layout_mode == "toggle"
+        await pilot.pause()
+        assert not events.exists(), "recorded while the slide's text hid the demo"
+        await pilot.press("d")
+        await wait_until(pilot, events.exists, what="the lesson event")
+    assert len(events.read_text().splitlines()) == 1

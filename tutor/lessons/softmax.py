@@ -52,7 +52,7 @@ def verdict(scores: tuple[float, ...], temperature: float) -> str:
     """One line on where this temperature puts the distribution."""
     p = softmax(scores, temperature)
     if np.abs(p - argmax_limit(scores)).max() <= NEAR:
-        return f"T = {temperature:g}: almost all on the top score (arg-max)"
+        return f"T = {temperature:.3g}: almost all on the top score (arg-max)"
     if np.abs(p - uniform_limit(scores)).max() <= NEAR:
-        return f"T = {temperature:g}: nearly the same share for every class (uniform)"
-    return f"T = {temperature:g}: the top score leads with {p.max():.0%}; the rest keep a share"
+        return f"T = {temperature:.3g}: nearly the same share for every class (uniform)"
+    return f"T = {temperature:.3g}: the top score leads with {p.max():.0%}; the rest keep a share"

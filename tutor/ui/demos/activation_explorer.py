@@ -50,7 +50,7 @@ class ActivationExplorer(DemoWidget):
     ]
     DEFAULT_CSS = """
     ActivationExplorer > .act-readout { height: auto; text-style: bold; }
-    ActivationExplorer > LinesView { height: 1fr; min-height: 8; }
+    ActivationExplorer > LinesView { height: 1fr; min-height: 8; max-height: 22; }
     ActivationExplorer > .act-saturation { height: auto; color: $text-muted; }
     """
 

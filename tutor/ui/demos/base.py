@@ -37,8 +37,9 @@ The display setting is `self.graphics` (a `tutor.viz.display.Display`):
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -63,6 +64,9 @@ class Owned(Protocol):
     """What a demo needs of a trainer it owns (tutor.nn.trainer.Trainer)."""
 
     def stop(self) -> None: ...
+
+
+T = TypeVar("T", bound=Owned)
 
 
 class DemoWidget(Widget, can_focus=True):
@@ -131,6 +135,7 @@ class DemoWidget(Widget, can_focus=True):
         self._versions: dict[str, int] = {}
         self._dirty = True
         self._lesson_shown = False
+        self._lesson_pending = False
         self._view_sizes: list[tuple[int, int]] = []
 
     # -- parts ---------------------------------------------------------------
@@ -157,11 +162,11 @@ class DemoWidget(Widget, can_focus=True):
         self.stop_trainers()
 
     def on_resize(self) -> None:
-        self.redraw()  # renderers draw for the size the layout gave
+        self.redraw()  # renderers draw for the size the layout gave (and on being shown)
 
     # -- trainers --------------------------------------------------------------
 
-    def own(self, trainer: Any) -> Any:
+    def own(self, trainer: T) -> T:
         """Keep `trainer` until this widget unmounts, then stop it; returns it."""
         self._trainers.append(trainer)
         return trainer
@@ -200,8 +205,6 @@ class DemoWidget(Widget, can_focus=True):
         comes back as a `Ready` message handled by `ready()`. A daemon thread,
         not a Textual worker: a compile cannot be cancelled, and quitting must
         not wait for it."""
-        import threading
-
         def run() -> None:
             try:
                 result, error = work(), None
@@ -229,7 +232,7 @@ class DemoWidget(Widget, can_focus=True):
     def redraw(self) -> None:
         """Draw now (after a key, so the learner sees its effect at once)."""
         self._dirty = False
-        if self.is_mounted:
+        if self.is_attached:  # (is_mounted turns true only after on_mount)
             self.draw()
             # Text drawn here (a verdict wrapping onto a second line) can resize
             # the graphics just drawn; draw them again once for their new size.
@@ -240,13 +243,15 @@ class DemoWidget(Widget, can_focus=True):
         return [(v.size.width, v.size.height) for v in self.query(LinesView)]
 
     def _check_sizes(self) -> None:
-        if self.is_mounted and self._graphic_sizes() != self._view_sizes:
+        self._record_lesson()  # drawn while hidden: recorded once the screen shows it
+        if self.is_attached and self._graphic_sizes() != self._view_sizes:
             self._view_sizes = self._graphic_sizes()
             self._dirty = False
             self.draw()
 
     def _frame(self) -> None:
-        if self._dirty and self.display:
+        # Hidden (its slide's text shown instead): stay dirty, draw once shown.
+        if self._dirty and self.is_on_screen:
             self.redraw()
 
     def draw(self) -> None:
@@ -267,10 +272,16 @@ class DemoWidget(Widget, can_focus=True):
         self.set_status(status_line(snapshot, label) if snapshot else "starting")
 
     def lesson_visible(self, text: str) -> None:
-        """The demo's lesson is on screen: show `text` as its verdict, and record
-        the moment once (for `dltutor bench --ui`)."""
+        """The demo shows its lesson: `text` becomes its verdict line, and the
+        first moment it is actually on screen is recorded (for `dltutor bench
+        --ui`; a demo one key away from its text is not on screen yet)."""
         self.query_one(".demo-verdict", Static).update(Text(self.plain(text), style=""))
-        if not self._lesson_shown:
+        self._lesson_pending = not self._lesson_shown
+        self._record_lesson()
+
+    def _record_lesson(self) -> None:
+        if self._lesson_pending and self.is_on_screen:
+            self._lesson_pending = False
             self._lesson_shown = True
             record_event("lesson", demo=self.demo.name)
 

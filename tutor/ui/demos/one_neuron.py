@@ -35,7 +35,7 @@ from tutor.viz.heatmap import heatmap
 
 KNOBS = ("w1", "w2", "b", "x1", "x2")
 STEPS = {"w1": 0.25, "w2": 0.25, "b": 0.25, "x1": 0.25, "x2": 0.25}
-READOUT_ROWS = 6  # rows the demo needs besides the plane
+MAX_PLANE_LINES = 16
 
 
 @register("one-neuron")
@@ -119,7 +119,9 @@ class OneNeuron(DemoWidget):
         width, height = view.size
         if width <= 2 or height <= 2:
             return
-        lines = height - 1  # the last line is the colour scale
+        # The last line is the colour scale; a bigger plane teaches nothing more
+        # and every key repaints all of it (bytes sent to the terminal).
+        lines = min(height - 1, MAX_PLANE_LINES)
         half = self.graphics.half_blocks
         rows = lines * 2 if half else lines
         # Square pixels: half blocks are about square, whole cells twice as tall as wide.
