@@ -29,7 +29,7 @@ def options_for(tmp_path: Path) -> Callable[..., AppOptions]:
 
     def build(content: Path = REAL_CONTENT, **overrides: object) -> AppOptions:
         fields: dict[str, object] = {"content_dir": content, "state_dir": state, "seed": 7,
-                                     "participant": "tester"}
+                                     "participant": "tester", "warm_up": False}
         fields.update(overrides)
         return AppOptions(**fields)  # type: ignore[arg-type]
 

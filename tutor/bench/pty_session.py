@@ -96,6 +96,7 @@ def measure_session(
     keys: Sequence[bytes] = (),
     key_every_s: float = 0.5,
     settle_s: float = 1.0,
+    opening: bytes = b"",
     env: Mapping[str, str] | None = None,
     events_file: Path,
     quit_bytes: bytes = b"\x11",
@@ -106,7 +107,8 @@ def measure_session(
     (so that startup and the first full paint stay out of it). From then on
     the keys are pressed in turn, one every `key_every_s`, each when the
     output has been quiet for a moment, and the time to the next byte of
-    output is kept; CPU is measured over the window. Then `quit_bytes`
+    output is kept (`opening`, if any, is sent once as the window starts and
+    not timed: e.g. the key that brings a demo on screen); CPU is measured over the window. Then `quit_bytes`
     (ctrl+q) is sent; a program still running 5 s later is terminated.
     """
     columns, rows = size
@@ -122,7 +124,7 @@ def measure_session(
     )
     os.close(slave)
     try:
-        _drive(process, master, session, seconds, keys, key_every_s, settle_s)
+        _drive(process, master, session, seconds, keys, key_every_s, settle_s, opening)
         session.cpu_s = _cpu_seconds(process.pid) or 0.0
         try:
             os.write(master, quit_bytes)
@@ -159,8 +161,10 @@ def _read_available(master: int, session: Session, timeout_s: float) -> int:
 
 
 def _drive(process: subprocess.Popen[bytes], master: int, session: Session, seconds: float,
-           keys: Sequence[bytes], key_every_s: float, settle_s: float) -> None:
+           keys: Sequence[bytes], key_every_s: float, settle_s: float,
+           opening: bytes = b"") -> None:
     deadline = session.started + seconds
+    opened = not opening
     cpu_at_settle: float | None = None
     key_index = 0
     waiting_since: float | None = None  # a key was sent, no output since
@@ -172,6 +176,10 @@ def _drive(process: subprocess.Popen[bytes], master: int, session: Session, seco
         settled = session.window_start is not None and now >= session.window_start
         if cpu_at_settle is None and settled:
             cpu_at_settle = _cpu_seconds(process.pid)
+        if settled and not opened:
+            os.write(master, opening)
+            opened = True
+            next_key_at = now + key_every_s
         quiet = now - session.writes[-1][0] > BURST_GAP_S * 2 if session.writes else False
         if keys and settled and waiting_since is None and now >= next_key_at and quiet:
             os.write(master, keys[key_index % len(keys)])

@@ -8,6 +8,7 @@ import random
 import shlex
 import signal
 import sqlite3
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -66,6 +67,7 @@ class TutorApp(App[None]):
         self.ascii = options.ascii
         self.rng = random.Random(options.seed)
         self._bars = (ScrollBarRender.VERTICAL_BARS, ScrollBarRender.HORIZONTAL_BARS)
+        self._warmed: set[str] = set()
         self.last_deck: str | None = None
         """Id of the deck opened last in this session (the library highlights it)."""
         self._save_problem: str | None = None
@@ -182,6 +184,22 @@ class TutorApp(App[None]):
         folder = self.options.content_dir
         same = folder.resolve() == default
         return "dltutor check" if same else f"dltutor check {shlex.quote(str(folder))}"
+
+    def warm_engine(self, deck: Deck) -> None:
+        """Compile the kernels of `deck`'s demos in the background, once per
+        process and after the first frame, at low priority: a demo opened
+        later finds them ready instead of saying "preparing the engine"."""
+        if not self.options.warm_up or deck.id in self._warmed:
+            return
+        self._warmed.add(deck.id)
+        names = [slide.demo.name for slide in deck.slides if slide.demo is not None]
+
+        def start() -> None:  # importing the engine is not the UI thread's job either
+            from tutor.nn.warmup import warm_demos
+
+            warm_demos(names)
+
+        threading.Thread(target=start, name="dltutor-warmup-start", daemon=True).start()
 
     def plain_text(self, text: str) -> str:
         """Text as the screen may show it: control characters made visible, ASCII if asked."""

@@ -74,6 +74,7 @@ class DeckScreen(TutorScreen):
 
     def on_mount(self) -> None:
         self.show(self.index)
+        self.call_after_refresh(self.tutor.warm_engine, self.deck)
 
     @property
     def demo(self) -> DemoWidget | None:
