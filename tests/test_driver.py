@@ -1,9 +1,15 @@
-"""Bytes from the terminal that are not UTF-8 do not end the app."""
+"""Bytes from the terminal that are not UTF-8 do not end the app; a terminal
+that goes away does."""
 
 from __future__ import annotations
 
 import os
+import select
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 from textual import events
@@ -107,3 +113,27 @@ def test_the_driver_drops_keys_beyond_the_budget(monkeypatch: pytest.MonkeyPatch
     os.close(write)
     keys = [m for m in kept if isinstance(m, events.Key)]
     assert 64 <= len(keys) < 25 * 4096 // 10
+
+
+def test_a_terminal_that_goes_away_without_a_hang_up_ends_the_app(tmp_path: Path) -> None:
+    """A pty that is not the app's controlling terminal sends no SIGHUP when its
+    other end closes; reads then fail with EIO. The app must end, not spin."""
+    master, slave = os.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tutor", "--state-dir", str(tmp_path / "state")],
+        stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
+        env={**os.environ, "TERM": "xterm-256color"})
+    os.close(slave)
+    try:
+        seen = b""
+        deadline = time.monotonic() + 120  # a guard against hangs on a busy machine
+        while b"Quit" not in seen and time.monotonic() < deadline:
+            if select.select([master], [], [], 0.5)[0]:
+                seen += os.read(master, 65536)
+        assert b"Quit" in seen, "the library never appeared"
+        os.close(master)
+        process.wait(timeout=60)  # raises if the app is still running
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

@@ -4,8 +4,9 @@ Textual decodes the terminal's bytes with a strict UTF-8 decoder (upstream
 issue #6456): one stray byte (a Latin-1 terminal, Alt sending the 8th bit,
 an old-style mouse report past column 95) raises in the input thread and
 ends the app. `LenientDriver` runs Textual's own input loop unchanged, with
-one name in its globals swapped: its decoder factory makes decoders with
-errors="replace", so a bad byte becomes U+FFFD, a key nothing is bound to.
+two names in its globals swapped: its decoder factory makes decoders with
+errors="replace", so a bad byte becomes U+FFFD, a key nothing is bound to;
+and its `os.read` treats a terminal that went away as a hang-up.
 Copying the loop would drift from Textual; patching the module would change
 it for every app in the process. If a future Textual renames the factory,
 the swap is a no-op and the stock behaviour remains.
@@ -14,6 +15,9 @@ the swap is a no-op and the stock behaviour remains.
 from __future__ import annotations
 
 import codecs
+import errno
+import os
+import signal
 import time
 import types
 from collections.abc import Callable
@@ -31,8 +35,36 @@ def lenient_incremental_decoder(encoding: str) -> Callable[[], codecs.Incrementa
     return lambda: factory(errors="replace")
 
 
+def _read_terminal(fd: int, size: int) -> bytes:
+    """`os.read`, except that a terminal gone without a hang-up signal (EOF,
+    or EIO from a pty whose other end closed) ends the app as SIGHUP would.
+
+    Textual's loop would otherwise select the dead descriptor as readable
+    forever and spin a core, long after its learner left.
+    """
+    try:
+        data = os.read(fd, size)
+    except OSError as exc:
+        if exc.errno != errno.EIO:
+            raise
+        data = b""
+    if not data:
+        global _hung_up  # noqa: PLW0603 - one hang-up per process
+        if not _hung_up:
+            _hung_up = True
+            os.kill(os.getpid(), signal.SIGHUP)  # saves progress, restores, exits
+        time.sleep(0.1)  # until the handler runs: no busy loop
+    return data
+
+
+_hung_up = False
+_os_with_terminal_read = types.ModuleType("os")
+_os_with_terminal_read.__dict__.update(vars(os), read=_read_terminal)
+
+
 def _with_lenient_decoding(function: Callable[..., Any]) -> Callable[..., Any]:
-    names = dict(vars(linux_driver), getincrementaldecoder=lenient_incremental_decoder)
+    names = dict(vars(linux_driver), getincrementaldecoder=lenient_incremental_decoder,
+                 os=_os_with_terminal_read)
     return types.FunctionType(function.__code__, names, function.__name__,
                               function.__defaults__, function.__closure__)
 
