@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
@@ -233,7 +234,7 @@ class DemoWidget(Widget, can_focus=True):
         """Draw now (after a key, so the learner sees its effect at once)."""
         self._dirty = False
         if self.is_attached:  # (is_mounted turns true only after on_mount)
-            self.draw()
+            self._draw_unless_removed()
             # Text drawn here (a verdict wrapping onto a second line) can resize
             # the graphics just drawn; draw them again once for their new size.
             self._view_sizes = self._graphic_sizes()
@@ -247,12 +248,24 @@ class DemoWidget(Widget, can_focus=True):
         if self.is_attached and self._graphic_sizes() != self._view_sizes:
             self._view_sizes = self._graphic_sizes()
             self._dirty = False
-            self.draw()
+            self._draw_unless_removed()
 
     def _frame(self) -> None:
         # Hidden (its slide's text shown instead): stay dirty, draw once shown.
         if self._dirty and self.is_on_screen:
             self.redraw()
+
+    def _draw_unless_removed(self) -> None:
+        """`draw()`, unless the demo is being taken down: keys read together can
+        leave the slide while it starts, and a part it draws into is gone."""
+        try:
+            self.draw()
+        except NoMatches:
+            if not self._parts_gone():
+                raise
+
+    def _parts_gone(self) -> bool:
+        return not self.is_attached or self._closing or self._closed or not self.children
 
     def draw(self) -> None:
         """Hand the current state to the demo's renderers (UI thread)."""
