@@ -84,3 +84,36 @@ def test_demos_without_a_widget_are_skipped_with_a_note() -> None:
     assert len(names) == len(set(names)) and "lr-race" in names  # each demo once
     assert all(reason == "not built yet" for reason in skipped.values())
     assert all(r.slide for r in runs)
+
+
+SILENT_ON_X = STAND_IN.replace('os.write(1, b"key " + key + b"\\r\\n")',
+                               'key == b"x" or os.write(1, b"key " + key + b"\\r\\n")'
+                               ).replace("0.05)", "5)").replace(
+                                   'os.write(1, b"\\x1b[H frame " + str(time.monotonic()).encode())',
+                                   "pass").replace(
+                                   "tty.setraw(0)", "tty.setraw(0); os.write(1, b'ready')")
+
+
+@needs_pty
+def test_a_key_that_draws_nothing_is_counted_silent_not_timed(tmp_path: Path) -> None:
+    assert SILENT_ON_X != STAND_IN
+    session = measure_session([sys.executable, "-c", SILENT_ON_X], seconds=6.0,
+                              keys=[b"x", b"y"], key_every_s=0.2, settle_s=0.0,
+                              events_file=tmp_path / "events.jsonl")
+    # Presses alternate: every "y" is answered, every "x" is not; the harness
+    # gives up on an "x" after a second and carries on with the next key.
+    assert session.silent_keys >= 1
+    assert len(session.key_latencies_s) >= 1
+    assert abs(session.silent_keys - len(session.key_latencies_s)) <= 1
+
+
+def test_the_bench_presses_each_action_once_and_pause_twice() -> None:
+    from textual.binding import Binding
+
+    class Demo:
+        BINDINGS = [Binding("space", "toggle_run", "Pause/run"),
+                    Binding("plus,equals_sign", "more", "More"),
+                    Binding("ctrl+shift+f13", "nothing", "Not sendable"),
+                    Binding("r", "more", "Same action again")]
+
+    assert ui._demo_keys(Demo) == ("space", "space", "plus")

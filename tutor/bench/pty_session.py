@@ -23,6 +23,9 @@ from pathlib import Path
 
 TAIL_BYTES = 4096
 
+SILENT_AFTER_S = 1.0
+"""A key press that draws nothing for this long is counted as silent."""
+
 BURST_GAP_S = 0.004
 """Writes closer together than this belong to one frame (one output burst):
 Textual writes a frame in one go, which a pty may hand over in pieces."""
@@ -60,6 +63,9 @@ class Session:
     cpu_window: tuple[float, float] = (0.0, 0.0)
     """CPU seconds and wall seconds over the measured window."""
     key_latencies_s: list[float] = field(default_factory=list)
+    silent_keys: int = 0
+    """Key presses after which nothing was drawn within `SILENT_AFTER_S` (left
+    out of the latencies: a key with nothing to change, e.g. "1" on tab 1)."""
     events: list[dict[str, object]] = field(default_factory=list)
     exit_code: int | None = None
     tail: bytes = b""
@@ -186,6 +192,9 @@ def _drive(process: subprocess.Popen[bytes], master: int, session: Session, seco
             key_index += 1
             waiting_since = time.monotonic()
             next_key_at = waiting_since + key_every_s
+        if waiting_since is not None and now - waiting_since > SILENT_AFTER_S:
+            session.silent_keys += 1
+            waiting_since = None
         got = _read_available(master, session, min(0.002, max(deadline - now, 0.0)))
         if got < 0:
             break
