@@ -117,3 +117,38 @@ def test_the_bench_presses_each_action_once_and_pause_twice() -> None:
                     Binding("r", "more", "Same action again")]
 
     assert ui._demo_keys(Demo) == ("space", "space", "plus")
+
+
+LATE_LESSON = textwrap.dedent("""
+    import json, os, select, sys, termios, time, tty
+    tty.setraw(0)
+    os.write(1, b"ready")
+    started = time.monotonic()
+    def record(event):
+        with open(os.environ["DLTUTOR_EVENTS"], "a") as events:
+            events.write(json.dumps({"event": event, "t": time.monotonic()}) + "\\n")
+    taught = False
+    while True:
+        if not taught and time.monotonic() - started > 1.0:
+            record("lesson")
+            taught = True
+        ready, _, _ = select.select([0], [], [], 0.05)
+        if ready:
+            key = os.read(0, 16)
+            if b"\\x11" in key:
+                break
+            record("key")
+            os.write(1, b"key")
+""")
+
+
+@needs_pty
+def test_keys_wait_for_the_lesson(tmp_path: Path) -> None:
+    session = measure_session([sys.executable, "-c", LATE_LESSON], seconds=3.0,
+                              keys=[b"k"], key_every_s=0.1, settle_s=0.0,
+                              events_file=tmp_path / "events.jsonl",
+                              keys_after_event="lesson", keys_after_s=30.0)
+    lesson = [e["t"] for e in session.events if e["event"] == "lesson"]
+    keys = [e["t"] for e in session.events if e["event"] == "key"]
+    assert lesson and keys  # the lesson came, then keys were pressed
+    assert min(keys) >= lesson[0]  # type: ignore[operator]

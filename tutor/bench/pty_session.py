@@ -106,6 +106,8 @@ def measure_session(
     env: Mapping[str, str] | None = None,
     events_file: Path,
     quit_bytes: bytes = b"\x11",
+    keys_after_event: str | None = None,
+    keys_after_s: float = 10.0,
 ) -> Session:
     """Run `argv` in a `size` (columns, rows) pty for `seconds`.
 
@@ -114,8 +116,11 @@ def measure_session(
     the keys are pressed in turn, one every `key_every_s`, each when the
     output has been quiet for a moment, and the time to the next byte of
     output is kept (`opening`, if any, is sent once as the window starts and
-    not timed: e.g. the key that brings a demo on screen); CPU is measured over the window. Then `quit_bytes`
-    (ctrl+q) is sent; a program still running 5 s later is terminated.
+    not timed: e.g. the key that brings a demo on screen); CPU is measured over the window.
+    With `keys_after_event`, keys wait until the program records that event
+    (e.g. "lesson": a learner watches a demo before trying its keys), or until
+    `keys_after_s` after the window's start. Then `quit_bytes` (ctrl+q) is
+    sent; a program still running 5 s later is terminated.
     """
     columns, rows = size
     master, slave = os.openpty()
@@ -130,7 +135,9 @@ def measure_session(
     )
     os.close(slave)
     try:
-        _drive(process, master, session, seconds, keys, key_every_s, settle_s, opening)
+        wait = None if keys_after_event is None else _EventWait(events_file, keys_after_event,
+                                                                keys_after_s)
+        _drive(process, master, session, seconds, keys, key_every_s, settle_s, opening, wait)
         session.cpu_s = _cpu_seconds(process.pid) or 0.0
         try:
             os.write(master, quit_bytes)
@@ -166,9 +173,26 @@ def _read_available(master: int, session: Session, timeout_s: float) -> int:
     return len(data) if data else -1
 
 
+class _EventWait:
+    """Whether keys may start: an event seen in the events file, or a time passed."""
+
+    def __init__(self, path: Path, event: str, give_up_s: float) -> None:
+        self.path, self.event, self.give_up_s = path, event, give_up_s
+        self.seen = False
+        self._checked = 0.0
+
+    def over(self, now: float, window_start: float) -> bool:
+        if self.seen or now - window_start >= self.give_up_s:
+            return True
+        if now - self._checked >= 0.05:  # a small file, read 20 times a second at most
+            self._checked = now
+            self.seen = any(e.get("event") == self.event for e in _read_events(self.path))
+        return self.seen
+
+
 def _drive(process: subprocess.Popen[bytes], master: int, session: Session, seconds: float,
            keys: Sequence[bytes], key_every_s: float, settle_s: float,
-           opening: bytes = b"") -> None:
+           opening: bytes = b"", wait: _EventWait | None = None) -> None:
     deadline = session.started + seconds
     opened = not opening
     cpu_at_settle: float | None = None
@@ -187,7 +211,10 @@ def _drive(process: subprocess.Popen[bytes], master: int, session: Session, seco
             opened = True
             next_key_at = now + key_every_s
         quiet = now - session.writes[-1][0] > BURST_GAP_S * 2 if session.writes else False
-        if keys and settled and waiting_since is None and now >= next_key_at and quiet:
+        start = session.window_start
+        may_press = (start is not None and now >= start
+                     and (wait is None or wait.over(now, start)))
+        if keys and may_press and waiting_since is None and now >= next_key_at and quiet:
             os.write(master, keys[key_index % len(keys)])
             key_index += 1
             waiting_since = time.monotonic()
