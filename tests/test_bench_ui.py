@@ -107,16 +107,17 @@ def test_a_key_that_draws_nothing_is_counted_silent_not_timed(tmp_path: Path) ->
     assert abs(session.silent_keys - len(session.key_latencies_s)) <= 1
 
 
-def test_the_bench_presses_each_action_once_and_pause_twice() -> None:
+def test_the_bench_presses_each_action_twice_and_never_leaves_the_demo() -> None:
     from textual.binding import Binding
 
     class Demo:
         BINDINGS = [Binding("space", "toggle_run", "Pause/run"),
                     Binding("plus,equals_sign", "more", "More"),
                     Binding("ctrl+shift+f13", "nothing", "Not sendable"),
-                    Binding("r", "more", "Same action again")]
+                    Binding("r", "more", "Same action again"),
+                    Binding("enter", "open", "Open the slide")]
 
-    assert ui._demo_keys(Demo) == ("space", "space", "plus")
+    assert ui._demo_keys(Demo) == ("space", "space", "plus", "plus")
 
 
 LATE_LESSON = textwrap.dedent("""

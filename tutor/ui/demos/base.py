@@ -93,6 +93,9 @@ class DemoWidget(Widget, can_focus=True):
 
     FPS: ClassVar[float] = 10.0
     """Most frames a second (about 10 for curves, 4 for a decision boundary)."""
+    LESSON_BY_KEYS: ClassVar[bool] = False
+    """The lesson shows only once the learner has answered with keys (a
+    questionnaire), not by watching; `dltutor bench --ui` presses keys at once."""
     HEIGHT: ClassVar[int] = 14
     """Rows the demo needs to be fully visible; the deck puts it under the
     slide's text only when both fit, else one key away."""

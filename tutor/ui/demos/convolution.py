@@ -119,7 +119,8 @@ class Convolution(TrainingDemo):
                     yield LinesView(id="conv-params")
 
     def start(self) -> None:
-        self.auto = False
+        # The kernel moves on its own until the learner steps it by hand.
+        self.auto = self.settings.mode == "slide"
         self.kernel_name = self.settings.kernel
         self.seed = 0
         self._begin()
@@ -189,7 +190,7 @@ class Convolution(TrainingDemo):
         body = [title_line(self.plain(caption), width), title_line("", width), *lines]
         view.set_lines([_fitted(line, width) for line in body])
         total = n_windows + len(self.blocks) + 1
-        self.set_status(f"{'running' if self.auto else 'space steps, a runs'} · "
+        self.set_status(f"{'running · space steps' if self.auto else 'space steps, a runs'} · "
                         f"step {self.position} of {total}")
         if self.position >= n_windows:
             self.lesson_visible(f"feature map done: the same 9 weights at all {n_windows} "
@@ -232,9 +233,14 @@ class Convolution(TrainingDemo):
 
     def _tick(self) -> None:
         if self.auto:
-            self.action_step()
+            self._advance()
 
     def action_step(self) -> None:
+        """One step by hand: the learner takes over from the automatic run."""
+        self.auto = False
+        self._advance()
+
+    def _advance(self) -> None:
         if self.settings.mode != "slide":
             return
         total = len(self.windows) + len(self.blocks) + 1

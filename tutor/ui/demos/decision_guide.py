@@ -31,6 +31,7 @@ class DecisionGuide(DemoWidget):
         height: 1fr;
     }
     """
+    LESSON_BY_KEYS = True  # the lesson is where the learner's answers lead
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n", "answer(False)", "No"),
