@@ -106,6 +106,27 @@ def test_boundary_colours_split_at_the_middle() -> None:
         assert colours[0] != colours[-1]
 
 
+def test_boundary_tints_in_a_few_steps_darker_where_unsure() -> None:
+    from tutor.viz.boundary import TINT_LEVELS
+
+    rows, cols = boundary_grid_shape(40, 10, COLOUR)
+    x = grid_points(EXTENT, cols, rows)[:, 0].reshape(rows, cols)
+    lines = decision_boundary((x + 1) / 2, EXTENT, 40, 10, COLOUR)  # P(class 1) from 0 to 1
+    row = lines[0]
+    colours = [style_at(row, i).color for i in range(40)]
+    # A smooth ramp of confidence becomes at most TINT_LEVELS shades per class,
+    # so neighbouring cells share their style...
+    assert len({str(c) for c in colours}) <= 2 * TINT_LEVELS
+    assert sum(a != b for a, b in itertools.pairwise(colours)) < 2 * TINT_LEVELS
+    # ...and the surest cells (the edges) are tinted more than the unsure middle.
+    def strength(colour: object) -> int:
+        r, g, b = colour.triplet  # type: ignore[attr-defined]
+        return max(r, g, b) - min(r, g, b)
+
+    assert strength(colours[0]) > strength(colours[19])
+    assert strength(colours[-1]) > strength(colours[20])
+
+
 def test_boundary_points_show_class_and_split() -> None:
     points = np.array([[-0.9, 0.9], [0.9, -0.9]])
     labels = np.array([0, 1])

@@ -21,7 +21,7 @@ from tutor.ui.widgets.lines_view import LinesView
 
 @register("linear-vs-nonlinear")
 class LinearVsNonlinear(TrainingDemo):
-    FPS = 4.0
+    FPS = 2.0
     HEIGHT = 14
     DEFAULT_CSS = """
     LinearVsNonlinear > Horizontal { height: 1fr; }

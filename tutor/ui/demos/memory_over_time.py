@@ -35,7 +35,7 @@ LETTERS = "ABCD"
 
 @register("memory-over-time")
 class MemoryOverTime(TrainingDemo):
-    FPS = 8.0
+    FPS = 4.0
     HEIGHT = 16
     DEFAULT_CSS = """
     MemoryOverTime #memory-charts { height: 1fr; }
@@ -72,6 +72,7 @@ class MemoryOverTime(TrainingDemo):
         if not self.running:
             for trainer in self.trainers:
                 trainer.pause()
+        self.redraw()  # a key changed the race: show its new settings at once
 
     def published(self, source: str, snapshot: Snapshot) -> None:
         super().published(source, snapshot)

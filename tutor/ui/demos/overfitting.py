@@ -26,7 +26,7 @@ from tutor.ui.demos.status import status_line
 
 @register("overfitting")
 class Overfitting(TrainingDemo):
-    FPS = 5.0
+    FPS = 3.0
     HEIGHT = 16
     DEFAULT_CSS = """
     Overfitting #of-curves { height: 1fr; }

@@ -3,8 +3,8 @@ budget split between them, and the drawing of curves and boundaries into
 `LinesView`s sized by the layout.
 
 A demo's trainers together may use CPU_SHARE of one core: with the UI's own
-frames that keeps a session under half a core, so a 2-core server holds a
-room. The drawing helpers take a snapshot (or None before the first) and
+frames that keeps a session under half a core, and most of a room reads
+text at any moment, so a 2-core server holds it. The drawing helpers take a snapshot (or None before the first) and
 always fill the view exactly, so a view never shows stale rows.
 """
 
@@ -28,8 +28,10 @@ from tutor.viz.display import Display
 from tutor.viz.grid import fit
 from tutor.viz.linechart import Series, line_chart
 
-CPU_SHARE = 0.4
-"""Share of one core all trainers of one demo may use together."""
+CPU_SHARE = 0.3
+"""Share of one core all trainers of one demo may use together. The UI's own
+frames add 10-20% while a demo retrains (measured with `dltutor bench --ui`):
+together under half a core."""
 
 TITLE = Style(bold=True)
 

@@ -31,7 +31,7 @@ SOURCES = ("simple", "deep")
 
 @register("simple-vs-deep")
 class SimpleVsDeep(TrainingDemo):
-    FPS = 4.0
+    FPS = 2.0
     HEIGHT = 16
     DEFAULT_CSS = """
     SimpleVsDeep > Horizontal { height: 1fr; }

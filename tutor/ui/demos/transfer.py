@@ -36,7 +36,7 @@ SHOWN_EXAMPLES = 3
 
 @register("transfer")
 class Transfer(TrainingDemo):
-    FPS = 6.0
+    FPS = 3.0
     HEIGHT = 14
     DEFAULT_CSS = """
     Transfer #transfer-main { height: 1fr; }
@@ -60,13 +60,16 @@ class Transfer(TrainingDemo):
         self._begin()
 
     def _begin(self) -> None:
+        """A new generation: its images (a few thousand, about 0.1 s of numpy)
+        are drawn off the UI thread, then the backbone starts training."""
         self.new_generation()
-        self.target = lesson.target_task(self.settings, self.seed)
+        self.target: Dataset | None = None
         self.racing = False
         self.features_pending = False
         self.head_spec = self.scratch_spec = None
-        self.train(lesson.pretrain_run(self.settings, self.seed), BACKBONE,
-                   share=CPU_SHARE, seed=self.seed)
+        generation, settings, seed = self.generation, self.settings, self.seed
+        self.prepare(lambda: (generation, (lesson.target_task(settings, seed),
+                                           lesson.pretrain_run(settings, seed))))
 
     def published(self, source: str, snapshot: Snapshot) -> None:
         super().published(source, snapshot)
@@ -79,11 +82,18 @@ class Transfer(TrainingDemo):
 
     def ready(self, result: object, error: BaseException | None) -> None:
         if error is not None:
-            self.set_status(f"could not freeze the backbone: {error}")
+            self.set_status(f"could not {'freeze' if self.target else 'draw'} the "
+                            f"{'backbone' if self.target else 'images'}: {error}")
             return
-        generation, features = result  # type: ignore[misc]
+        generation, made = result  # type: ignore[misc]
         if generation != self.generation:
             return  # a restart came in between
+        if isinstance(made, tuple):  # this generation's images: train the backbone
+            self.target, backbone = made
+            self.train(backbone, BACKBONE, share=CPU_SHARE, seed=self.seed)
+            self.changed()
+            return
+        features = made
         assert isinstance(features, Dataset)
         self.features_pending, self.racing = False, True
         self.head_spec = lesson.head_run(self.settings, features)
@@ -110,7 +120,7 @@ class Transfer(TrainingDemo):
         self._draw_side(backbone)
         if not self.racing:
             if backbone is None:
-                self.set_status("starting")
+                self.set_status("drawing the images" if self.target is None else "starting")
             elif backbone.state in ("running", "paused", "idle"):
                 self.set_status(f"training the backbone on {len(lesson.SOURCE_KINDS)} other "
                                 f"shapes: step {backbone.step} of {self.settings.pretrain_steps}")
@@ -143,6 +153,8 @@ class Transfer(TrainingDemo):
             shown = np.asarray(filters)[: self._fitting(view, 3, 1), 0]
             view.set_lines([Text(self.plain(f"{frozen}, 3x3:")),
                             *image_grid(shown, self.graphics, gap=1)])
+        if self.target is None:
+            return  # this generation's images are still being drawn
         count = min(SHOWN_EXAMPLES, self._fitting(view, lesson.IMAGE, 1))
         examples = np.asarray(self.target.X_train)[:count, 0]
         labels = [lesson.TARGET_KINDS[int(k)] for k in self.target.y_train[:count]]
