@@ -148,11 +148,12 @@ class AttentionMap(TrainingDemo):
             self.trainer.resume()
         else:
             self.trainer.pause()
-        self.changed()
+        self.redraw()
 
     def action_retrain(self) -> None:
         self.seed += 1
         self._train()
+        self.redraw()
 
 
 def _fitted(line: Text, width: int) -> Text:
