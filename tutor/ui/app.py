@@ -44,7 +44,9 @@ class StartupError(Exception):
 
 
 class TutorApp(App[None]):
-    CSS_PATH = "app.tcss"
+    # Every screen's styles, read once at start: a screen with a CSS_PATH of its
+    # own makes Textual parse the whole stylesheet again when it first opens.
+    CSS_PATH = ["app.tcss", "screens/deck.tcss", "screens/glossary.tcss"]
     TITLE = "dltutor"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
