@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.scrollbar import ScrollBarRender
 
 from tutor import locations
-from tutor.content import Deck, Library, load_library
+from tutor.content import Deck, Library, preload
 from tutor.content.inert import inert
 from tutor.options import AppOptions
 from tutor.progress import ProgressStore
@@ -287,7 +287,7 @@ def resolve_slide(deck: Deck, slide: str | None) -> int:
 
 def make_app(options: AppOptions) -> TutorApp:
     """Load the decks and the learner's progress, and build the app."""
-    library = load_library(options.content_dir)
+    library = preload.load(options.content_dir)
     if not library.decks:
         problems = "\n".join(str(p) for p in library.problems)
         raise StartupError(f"no deck could be loaded from {options.content_dir}\n{problems}")

@@ -141,6 +141,10 @@ def _reap(sock: socket.socket) -> None:
 def main() -> None:
     for name in PRELOAD:
         __import__(name)
+    from tutor.content.preload import preload
+    from tutor.locations import content_dir
+
+    preload(content_dir())  # every session opens the same decks: read and checked once
     sock = socket.socket(fileno=int(sys.argv[1]))
     send(sock, {"ready": os.getpid()})
     serve(sock)
