@@ -26,6 +26,7 @@ from tutor.content.inert import inert
 from tutor.options import AppOptions
 from tutor.progress import ProgressStore
 from tutor.ui.screens.base import MIN_HEIGHT, MIN_WIDTH
+from tutor.ui.styles import SharedStylesheet
 from tutor.ui.widgets.too_small import TooSmall
 from tutor.viz.ascii import to_ascii
 from tutor.viz.display import Display
@@ -62,6 +63,8 @@ class TutorApp(App[None]):
         self.graphics = Display.detect(ascii=options.ascii)
         """How live demos draw: glyphs and colour for this terminal."""
         super().__init__()
+        # Styles parsed once per process (a fork server parses them before forking).
+        self.stylesheet = SharedStylesheet(variables=self.get_css_variables())
         self.options = options
         self.library = library
         self.store = store

@@ -145,6 +145,10 @@ def main() -> None:
     from tutor.locations import content_dir
 
     preload(content_dir())  # every session opens the same decks: read and checked once
+    from tutor.ui.app import TutorApp
+    from tutor.ui.styles import loaded_node_classes, preparse
+
+    preparse(TutorApp, loaded_node_classes())  # and the same styles: parsed once
     sock = socket.socket(fileno=int(sys.argv[1]))
     send(sock, {"ready": os.getpid()})
     serve(sock)
