@@ -21,11 +21,12 @@ from textual.screen import ModalScreen
 from textual.scrollbar import ScrollBarRender
 
 from tutor import locations
-from tutor.content import Deck, Library, load_library
+from tutor.content import Deck, Library, preload
 from tutor.content.inert import inert
 from tutor.options import AppOptions
 from tutor.progress import ProgressStore
 from tutor.ui.screens.base import MIN_HEIGHT, MIN_WIDTH
+from tutor.ui.styles import SharedStylesheet
 from tutor.ui.widgets.too_small import TooSmall
 from tutor.viz.ascii import to_ascii
 from tutor.viz.display import Display
@@ -44,7 +45,9 @@ class StartupError(Exception):
 
 
 class TutorApp(App[None]):
-    CSS_PATH = "app.tcss"
+    # Every screen's styles, read once at start: a screen with a CSS_PATH of its
+    # own makes Textual parse the whole stylesheet again when it first opens.
+    CSS_PATH = ["app.tcss", "screens/deck.tcss", "screens/glossary.tcss"]
     TITLE = "dltutor"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
@@ -60,6 +63,8 @@ class TutorApp(App[None]):
         self.graphics = Display.detect(ascii=options.ascii)
         """How live demos draw: glyphs and colour for this terminal."""
         super().__init__()
+        # Styles parsed once per process (a fork server parses them before forking).
+        self.stylesheet = SharedStylesheet(variables=self.get_css_variables())
         self.options = options
         self.library = library
         self.store = store
@@ -285,7 +290,7 @@ def resolve_slide(deck: Deck, slide: str | None) -> int:
 
 def make_app(options: AppOptions) -> TutorApp:
     """Load the decks and the learner's progress, and build the app."""
-    library = load_library(options.content_dir)
+    library = preload.load(options.content_dir)
     if not library.decks:
         problems = "\n".join(str(p) for p in library.problems)
         raise StartupError(f"no deck could be loaded from {options.content_dir}\n{problems}")

@@ -18,11 +18,14 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it.token import Token
 from rich.console import Console, ConsoleOptions, RenderableType
-from rich.markdown import Markdown
 from rich.segment import Segment
+
+if TYPE_CHECKING:  # Markdown is imported when a slide is drawn: the library needs none
+    from markdown_it.token import Token
+    from rich.markdown import Markdown
 
 _GLYPHS = {
     "→": ">", "←": "<", "↑": "^", "↓": "v", "↔": "-", "⇒": ">", "⇐": "<",
@@ -193,6 +196,8 @@ def ascii_markdown(markup: str, **options: object) -> Markdown:
     Translating the source first would let Markdown read an inserted `*` as
     emphasis (784·32 + 32·9 -> 784*32 + 32*9 -> 784<i>32 + 32</i>9).
     """
+    from rich.markdown import Markdown
+
     markdown = Markdown(markup, **options)  # type: ignore[arg-type]
     _translate_tokens(markdown.parsed)
     return markdown

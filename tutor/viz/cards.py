@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from rich.console import Group, RenderableType
-from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
@@ -51,6 +50,8 @@ def slide_body(slide: Slide, ascii: bool = False, demo_note: bool = True) -> Ren
     """A slide's Markdown (code blocks in a theme that survives no-colour),
     followed by a note on its live demo if it names one and `demo_note` is
     set (the app shows the demo itself, or a placeholder saying what it will be)."""
+    from rich.markdown import Markdown  # here: the library, which imports this module, needs none
+
     make = ascii_markdown if ascii else Markdown
     parts: list[RenderableType] = [make(inert(slide.body), code_theme="ansi_dark",
                                         hyperlinks=False)]

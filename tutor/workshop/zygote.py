@@ -28,7 +28,11 @@ MAX_MESSAGE = 1 << 20
 
 PRELOAD = ("tutor.cli", "tutor.ui.app", "tutor.ui.screens.library", "tutor.ui.screens.deck",
            "tutor.ui.screens.quiz", "tutor.ui.screens.help", "tutor.ui.screens.contents",
+           "tutor.ui.screens.choose", "tutor.ui.screens.glossary", "tutor.ui.driver",
            "textual.drivers.linux_driver",
+           # A slide is drawn with Rich's Markdown (with markdown-it and Pygments
+           # behind it), imported when the first slide shows.
+           "rich.markdown",
            # Every session loads numpy soon after its first screen (the demo
            # registry): loaded here, its pages are shared. BLAS is started with
            # one thread (the environment says so), so forking stays safe.
@@ -137,6 +141,14 @@ def _reap(sock: socket.socket) -> None:
 def main() -> None:
     for name in PRELOAD:
         __import__(name)
+    from tutor.content.preload import preload
+    from tutor.locations import content_dir
+
+    preload(content_dir())  # every session opens the same decks: read and checked once
+    from tutor.ui.app import TutorApp
+    from tutor.ui.styles import loaded_node_classes, preparse
+
+    preparse(TutorApp, loaded_node_classes())  # and the same styles: parsed once
     sock = socket.socket(fileno=int(sys.argv[1]))
     send(sock, {"ready": os.getpid()})
     serve(sock)

@@ -37,7 +37,7 @@ Layout = Literal["none", "side", "stack", "toggle"]
 class DeckScreen(TutorScreen):
     """Slides of `deck`. With `peek`, opened from the quiz: leaving returns there."""
 
-    CSS_PATH = "deck.tcss"
+    # Styled by deck.tcss, which the app reads at start (see TutorApp.CSS_PATH).
     BINDINGS = [
         Binding("right", "next", "Next"),
         Binding("left", "previous", "Back"),

@@ -17,7 +17,7 @@ from tutor.ui.screens.base import tutor_app
 class GlossaryScreen(ModalScreen[int | None]):
     """Dismissed with the index of the slide to open, or None."""
 
-    CSS_PATH = "glossary.tcss"
+    # Styled by glossary.tcss, which the app reads at start (see TutorApp.CSS_PATH).
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("g", "close", "Close", show=False),
