@@ -257,7 +257,7 @@ class Convolution(TrainingDemo):
                 trainer.pause()
             else:
                 trainer.resume()
-        self.changed()
+        self.redraw()
 
     def action_auto(self) -> None:
         self.auto = not self.auto and self.settings.mode == "slide"

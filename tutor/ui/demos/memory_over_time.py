@@ -162,7 +162,7 @@ class MemoryOverTime(TrainingDemo):
                 trainer.resume()
             else:
                 trainer.pause()
-        self.changed()
+        self.redraw()
 
     def action_gap(self, direction: int) -> None:
         gaps = lesson.GAPS
