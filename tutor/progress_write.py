@@ -90,14 +90,28 @@ def _apply(db: sqlite3.Connection, who: str, op: Op, ids: dict[int, int]) -> Non
         raise sqlite3.IntegrityError(f"unknown change {kind!r}")
 
 
-def apply_batch(db: sqlite3.Connection, who: str, batch: Iterable[Op],
-                ids: dict[int, int] | None = None) -> None:
-    """All of `batch` in one transaction, or none of it."""
+def apply_ops(db: sqlite3.Connection, who: str, batch: Iterable[Op],
+              ids: dict[int, int] | None = None) -> None:
+    """Apply `batch` inside the caller's transaction (all of it, or raise)."""
     ids = {} if ids is None else ids
-    db.execute("BEGIN IMMEDIATE")
+    db.execute("SAVEPOINT batch")
     try:
         for op in batch:
             _apply(db, who, tuple(op), ids)
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK TO batch")
+            db.execute("RELEASE batch")
+        raise
+    db.execute("RELEASE batch")
+
+
+def apply_batch(db: sqlite3.Connection, who: str, batch: Iterable[Op],
+                ids: dict[int, int] | None = None) -> None:
+    """All of `batch` in one transaction, or none of it."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        apply_ops(db, who, batch, ids)
         db.execute("COMMIT")
     except BaseException:
         with contextlib.suppress(sqlite3.Error):
