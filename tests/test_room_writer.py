@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from serve_helpers import Terminal, connect, start_room, wait_until
+from serve_helpers import Terminal, answers_of, connect, start_room, wait_until
 
 from tutor import progress, progress_file
 from tutor.progress import FILE_NAME, ProgressStore
@@ -175,3 +175,18 @@ async def test_a_session_leaves_a_damaged_room_database_to_the_server(tmp_path: 
     assert "could not" in " ".join(screen.split())
     assert path.exists() and not list(tmp_path.glob(f"{FILE_NAME}.corrupt-*"))
     assert len(list(tmp_path.glob(f"{PENDING}*.json"))) == 1  # the answer, kept
+
+
+async def test_a_session_started_afresh_saves_through_the_server(tmp_path: Path) -> None:
+    room = await start_room(tmp_path, deck=DECK, quiz=True, fork_server=False)
+    try:
+        async with await connect(room, "ada") as conn:
+            term = await Terminal.open(conn)
+            await term.expect("Question 1 of")
+            term.keys("2")
+            await term.expect("Taught on the slide")
+            await wait_until(lambda: answers_of(tmp_path) == {"ada": 1})
+            assert room.writer is not None and room.writer.batches > 0
+    finally:
+        await room.close()
+    assert not list(tmp_path.glob(f"{PENDING}*"))

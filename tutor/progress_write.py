@@ -193,7 +193,8 @@ class RoomLink:
         number = self._sent
         try:
             self._sock.settimeout(self.ACK_WAIT_S)
-            self._sock.sendall(json.dumps({"n": number, "ops": batch}).encode() + b"\n")
+            self._sock.sendall(json.dumps({"n": number, "ops": batch}).encode() + b"\n",
+                               socket.MSG_NOSIGNAL)  # a gone server is an error, not a signal
         except OSError as exc:  # a half-sent line cannot be taken back
             raise self._lost(str(exc) or "timed out") from exc
         while True:
