@@ -6,7 +6,9 @@ workshop server neither race to create the schema ("database is locked")
 nor set the same damaged file aside twice. The state directory may be one
 others can write: no path here is followed through a symbolic link, and
 every file is created readable by the user only (it holds everyone's
-answers). No Textual here.
+answers). A workshop's room database is opened and checked here by the
+server alone, once at start (`open_file(..., set_aside_damaged=False)`);
+its sessions only read it (`connect_readonly`). No Textual here.
 """
 
 from __future__ import annotations
