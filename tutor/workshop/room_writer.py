@@ -7,8 +7,9 @@ it starts (`link`), sends its changes there as JSON lines, and this writer
 applies them on its one connection, in one thread, and acknowledges each
 batch once committed. Batches that arrive while a commit is under way are
 committed together (each in its own savepoint, so one that fails fails
-alone): a room answering at once costs one commit, not thirty in a row. The server knows
-whose link it is, so a session cannot write under another name.
+alone): a room answering at once costs one commit, not thirty in a row.
+The server knows whose link it is, so a session cannot write under another
+name.
 
 A session whose batch was not acknowledged keeps it and sends it again, or
 journals it when it ends; changes are idempotent (`tutor.progress_write`),
@@ -36,6 +37,8 @@ MAX_LINE = 1 << 22
 
 
 class RoomWriter:
+    """Serves every session's link; owns the room database's one connection."""
+
     def __init__(self, room_dir: Path, db: sqlite3.Connection,
                  log: Callable[[str], None] = lambda line: None) -> None:
         self.room_dir = Path(room_dir)
@@ -46,7 +49,7 @@ class RoomWriter:
         self._waiting: list[tuple[str, bytes, asyncio.Future[dict[str, object]]]] = []
         self._committing: asyncio.Task[None] | None = None
         self.batches = 0
-        """Batches committed (and acknowledged) so far."""
+        """Batches committed so far."""
 
     @classmethod
     def open(cls, room_dir: Path, log: Callable[[str], None] = lambda line: None
