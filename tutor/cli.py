@@ -144,7 +144,8 @@ def _run_app(args: argparse.Namespace, deck: str | None, quiz: bool) -> int:
         return 2
     options = AppOptions(
         content_dir=_content_dir(args.content), state_dir=state_dir,
-        participant=args.participant, deck=deck, slide=getattr(args, "slide", None),
+        participant=args.participant, room_link=locations.room_link(),
+        deck=deck, slide=getattr(args, "slide", None),
         quiz=quiz, ascii=args.ascii,
         screenshot_dir=Path(args.screenshot_dir).expanduser() if args.screenshot_dir else None,
     )

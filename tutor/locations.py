@@ -24,6 +24,11 @@ CONTENT_DIR_ENV = "DLTUTOR_CONTENT_DIR"
 CACHE_DIR_ENV = "DLTUTOR_CACHE_DIR"
 """Environment variable that overrides where compiled kernels are cached."""
 
+ROOM_LINK_ENV = "DLTUTOR_ROOM_LINK"
+"""Set by `dltutor serve` alone (a session's environment is an allow-list it
+builds): the file descriptor of the session's link to the server, which
+writes the room database; progress then goes there instead of the file."""
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -37,6 +42,13 @@ def content_dir() -> Path:
     if bundled.is_dir():
         return bundled
     return _PACKAGE_DIR.parent / "content"
+
+
+def room_link() -> int | None:
+    """The workshop server's link handed to this session, if any (taken once:
+    it is not passed on to anything this process starts)."""
+    value = os.environ.pop(ROOM_LINK_ENV, "")
+    return int(value) if value.isdigit() else None
 
 
 def state_dir(explicit: str | os.PathLike[str] | None = None) -> Path:

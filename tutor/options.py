@@ -14,6 +14,9 @@ class AppOptions:
     """Folder holding the progress file."""
     participant: str | None = None
     """Whose progress this is (default: the OS user name)."""
+    room_link: int | None = None
+    """In a workshop session: the file descriptor of the link to the server,
+    which writes the room database (see `tutor.progress_write.RoomLink`)."""
     deck: str | None = None
     """Open this deck straight away instead of the library."""
     slide: str | None = None

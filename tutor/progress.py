@@ -10,18 +10,15 @@ How a write travels, so that the UI never waits on SQLite:
   Every read after that (`seen`, `last_slide`, `best_score`...) is answered
   from memory, and every write updates memory at once, so the screen shows
   an answer the moment it is given.
-- The write itself is queued for the store's one writer thread, which has
-  its own connection. It commits what is queued in one transaction (a
-  short busy timeout, so a lock held by another session only delays it).
-- A write that fails (another program holds the lock, the disk is full) is
-  kept at the head of the queue and retried with a growing pause; nothing is
-  dropped. `pending` and `problem` say what is waiting and why, so the UI
-  can tell the learner.
-- `close()` gives the writer a few seconds to finish; what still could not
-  be written goes to a `progress.sqlite3.pending-*` journal (0600) that the
-  next session to open the file replays.
-- A quiz attempt gets its row id when the writer inserts it; until then the
-  store hands out its own id, mapped to the row id by the writer.
+- The write itself is queued for the store's one writer thread
+  (`tutor.progress_write`), which hands it to the file directly or, in a
+  workshop, to the server that writes the room database for everyone.
+- A write that fails (a lock, a full disk, the server out of reach) stays
+  queued and is retried with a growing pause; nothing is dropped. `pending`
+  and `problem` say what is waiting and why, so the UI can tell the learner.
+- `close()` gives the writer a few seconds to finish; what is still queued
+  goes to a journal beside the file, replayed later (every change can be
+  applied twice harmlessly, so nothing is counted twice).
 
 `flush()` waits for the queue to drain (tests, `serve` before it reports).
 No Textual here.
@@ -29,37 +26,38 @@ No Textual here.
 
 from __future__ import annotations
 
-import contextlib
 import getpass
-import json
-import os
-import secrets
 import sqlite3
-import threading
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from tutor.progress_file import (
     FILE_NAME,
+    SCHEMA,
     SCHEMA_VERSION,
     CorruptState,
     NewerState,
     StateUnavailable,
-    connect,
-    directory_lock,
+    connect_readonly,
     open_file,
+)
+from tutor.progress_write import (
+    FileSink,
+    Op,
+    RoomLink,
+    Sink,
+    Writer,
+    new_token,
+    replay_journals,
+    write_journal,
 )
 
 __all__ = [
     "FILE_NAME", "SCHEMA_VERSION", "AnswerRecord", "Attempt", "CorruptState", "NewerState",
     "ProgressStore", "StateUnavailable", "clean_name", "default_participant",
 ]
-
-_PENDING = f"{FILE_NAME}.pending-"
 
 
 def _now() -> str:
@@ -107,132 +105,12 @@ class _AttemptRow:
     deck: str
     questions: tuple[str, ...]
     started: str
+    ref: str | int
+    """How changes name it in the file: a token drawn here, or the row id of
+    an attempt read from the file."""
     finished: str | None = None
     right: int | None = None
     answers: dict[str, AnswerRecord] = field(default_factory=dict)
-
-
-Op = tuple[Any, ...]
-"""One queued write: ("visit"|"start"|"answer"|"finish", ...) with plain values."""
-
-
-def _apply(db: sqlite3.Connection, who: str, row_ids: dict[int, int], op: Op,
-           new_ids: dict[int, int]) -> None:
-    """Write one queued change; `new_ids` collects the row ids of attempts it inserts."""
-    kind, *args = op
-    if kind == "visit":
-        deck, slide, resume, at = args
-        db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?, ?, ?)", (who, deck, slide, at))
-        if resume:
-            db.execute("INSERT OR REPLACE INTO position VALUES (?, ?, ?, ?)",
-                       (who, deck, slide, at))
-    elif kind == "start":
-        local, deck, questions, started, total = args
-        cur = db.execute("INSERT INTO attempt (participant, deck, questions, started, total)"
-                         " VALUES (?, ?, ?, ?, ?)", (who, deck, questions, started, total))
-        new_ids[local] = int(cur.lastrowid or 0)
-    elif kind == "answer":
-        local, question, choice, correct, at = args
-        row = new_ids.get(local, row_ids.get(local))
-        db.execute("INSERT OR REPLACE INTO answer VALUES (?, ?, ?, ?, ?)",
-                   (row, question, choice, int(correct), at))
-    elif kind == "finish":
-        local, finished, right = args
-        row = new_ids.get(local, row_ids.get(local))
-        db.execute("UPDATE attempt SET finished=?, right=? WHERE id=?", (finished, right, row))
-
-
-def _write_batch(db: sqlite3.Connection, who: str, row_ids: dict[int, int],
-                 batch: Iterable[Op]) -> None:
-    """All of `batch` in one transaction, or none of it; `row_ids` learns new attempts."""
-    new_ids: dict[int, int] = {}
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        for op in batch:
-            _apply(db, who, row_ids, op, new_ids)
-        db.execute("COMMIT")
-    except BaseException:
-        with contextlib.suppress(sqlite3.Error):
-            db.execute("ROLLBACK")
-        raise
-    row_ids.update(new_ids)
-
-
-class _Writer:
-    """The one thread that writes a store's queued changes; never drops one."""
-
-    BUSY_S = 0.5
-    RETRY_S = (0.1, 0.25, 0.5, 1.0, 2.0, 4.0)
-
-    def __init__(self, path: Path, participant: str, known: dict[int, int]) -> None:
-        self.path = path
-        self.participant = participant
-        self.row_ids = dict(known)  # the store's attempt id -> row id in the file
-        self.queue: deque[Op] = deque()
-        self.problem: str | None = None
-        self._wake = threading.Condition()
-        self._closing = False
-        self._idle = threading.Event()
-        self._idle.set()
-        self._db: sqlite3.Connection | None = None
-        self._thread = threading.Thread(target=self._run, name="dltutor-progress", daemon=True)
-        self._thread.start()
-
-    def put(self, op: Op) -> None:
-        with self._wake:
-            self.queue.append(op)
-            self._idle.clear()
-            self._wake.notify()
-
-    def _run(self) -> None:
-        failures = 0
-        while True:
-            with self._wake:
-                while not self.queue and not self._closing:
-                    self._wake.wait()
-                if not self.queue:
-                    break
-                batch = list(self.queue)
-            try:
-                self._write(batch)
-            except (sqlite3.Error, OSError) as exc:
-                self.problem = str(exc)
-                pause = self.RETRY_S[min(failures, len(self.RETRY_S) - 1)]
-                failures += 1
-                with self._wake:
-                    if self._closing and self._give_up:
-                        break
-                    self._wake.wait(pause)
-                continue
-            failures, self.problem = 0, None
-            with self._wake:
-                for _ in batch:
-                    self.queue.popleft()
-                if not self.queue:
-                    self._idle.set()
-        if self._db is not None:
-            self._db.close()
-
-    _give_up = False
-
-    def _write(self, batch: list[Op]) -> None:
-        if self._db is None:
-            self._db = connect(self.path, timeout=self.BUSY_S)
-        _write_batch(self._db, self.participant, self.row_ids, batch)
-
-    def flush(self, timeout: float | None) -> bool:
-        return self._idle.wait(timeout)
-
-    def close(self, timeout: float) -> list[Op]:
-        """Stop after trying for `timeout` seconds; returns what could not be written."""
-        self.flush(timeout)
-        with self._wake:
-            self._closing = True
-            self._give_up = True
-            self._wake.notify()
-        self._thread.join(timeout)
-        with self._wake:
-            return list(self.queue)
 
 
 class ProgressStore:
@@ -244,7 +122,7 @@ class ProgressStore:
     """How long `close()` lets queued writes finish before journaling them."""
 
     def __init__(self, path: Path, participant: str | None = None,
-                 _db: sqlite3.Connection | None = None) -> None:
+                 _db: sqlite3.Connection | None = None, _sink: Sink | None = None) -> None:
         self.path = Path(path)
         self.participant = clean_name(participant) if participant else default_participant()
         db = _db if _db is not None else open_file(self.path.parent)[0]
@@ -252,24 +130,49 @@ class ProgressStore:
             self._load(db)
         finally:
             db.close()
-        self._writer: _Writer | None = _Writer(self.path, self.participant,
-                                               {i: i for i in self._attempts})
+        self._writer: Writer | None = Writer(_sink or FileSink(self.path, self.participant))
 
     @classmethod
-    def open(cls, state_dir: Path, participant: str | None = None
-             ) -> tuple[ProgressStore, str | None]:
+    def open(cls, state_dir: Path, participant: str | None = None,
+             room_link: int | None = None) -> tuple[ProgressStore, str | None]:
         """Open the store in `state_dir`; a damaged file is set aside (once, under a lock).
 
         Returns the store and a one-line notice when something was set aside.
         Raises NewerState or StateUnavailable (the file is kept as it is).
+        With `room_link` (a workshop session) see `open_in_room` instead.
         """
         state_dir = Path(state_dir)
+        if room_link is not None:
+            return cls.open_in_room(state_dir, participant, RoomLink.from_fd(room_link))
         db, notice = open_file(state_dir)
         try:
-            _replay_journals(state_dir, db)
-        except (sqlite3.Error, OSError, ValueError):
+            replay_journals(state_dir, db)
+        except (sqlite3.Error, OSError):
             pass  # kept on disk; the next session tries again
         return cls(state_dir / FILE_NAME, participant, _db=db), notice
+
+    @classmethod
+    def open_in_room(cls, room_dir: Path, participant: str | None, link: RoomLink
+                     ) -> tuple[ProgressStore, str | None]:
+        """A workshop session's store: its rows are read once, read-only, and every
+        change goes to the server over `link`, which alone writes the room database.
+
+        The session never checks, repairs, creates nor moves that file (the server
+        checked it at start, and others are using it): if it cannot be read, the
+        session starts from nothing, keeps what is answered, and says so.
+        """
+        path = Path(room_dir) / FILE_NAME
+        notice = None
+        try:
+            return cls(path, participant, _db=connect_readonly(path), _sink=link), \
+                None if link.up else _NO_LINK
+        except (sqlite3.Error, OSError) as exc:
+            notice = (f"Your saved progress in this room could not be read ({exc}); the room's "
+                      "database was left as it is. What you do now is kept, and saved to the "
+                      "room as soon as it can be.")
+        empty = sqlite3.connect(":memory:")
+        empty.executescript(SCHEMA)
+        return cls(path, participant, _db=empty, _sink=link), notice
 
     def _load(self, db: sqlite3.Connection) -> None:
         who = (self.participant,)
@@ -285,7 +188,7 @@ class ProgressStore:
                 "SELECT id, deck, questions, started, finished, right FROM attempt "
                 "WHERE participant=? ORDER BY id", who):
             self._attempts[aid] = _AttemptRow(deck, tuple(filter(None, questions.split(","))),
-                                              started, finished, right)
+                                              started, aid, finished, right)
         for aid, question, choice, correct, at in db.execute(
                 "SELECT answer.attempt, question, choice, correct, at FROM answer JOIN attempt "
                 "ON attempt.id = answer.attempt WHERE participant=? ORDER BY answer.rowid", who):
@@ -321,7 +224,7 @@ class ProgressStore:
             return
         left = writer.close(self.CLOSE_WAIT_S)
         if left:
-            _write_journal(self.path, self.participant, left, writer.row_ids)
+            write_journal(self.path, self.participant, left)
 
     # -- slides -----------------------------------------------------------
 
@@ -352,21 +255,22 @@ class ProgressStore:
     def start_attempt(self, deck: str, questions: Iterable[str]) -> int:
         ids = tuple(questions)
         local, self._next_id = self._next_id, self._next_id + 1
-        row = _AttemptRow(deck, ids, _now())
+        row = _AttemptRow(deck, ids, _now(), new_token())
         self._attempts[local] = row
-        self._queue(("start", local, deck, ",".join(ids), row.started, len(ids)))
+        self._queue(("start", row.ref, deck, ",".join(ids), row.started, len(ids)))
         return local
 
     def record_answer(self, attempt: int, question: str, choice: int, correct: bool) -> None:
         record = AnswerRecord(question, choice, bool(correct), _now())
-        self._attempts[attempt].answers[question] = record
-        self._queue(("answer", attempt, question, choice, bool(correct), record.at))
+        row = self._attempts[attempt]
+        row.answers[question] = record
+        self._queue(("answer", row.ref, question, choice, bool(correct), record.at))
 
     def finish_attempt(self, attempt: int) -> None:
         row = self._attempts[attempt]
         row.finished = _now()
         row.right = sum(a.correct for a in row.answers.values())
-        self._queue(("finish", attempt, row.finished, row.right))
+        self._queue(("finish", row.ref, row.finished, row.right))
 
     def attempts(self, deck: str) -> list[Attempt]:
         return [Attempt(aid, row.deck, row.questions, row.started, row.finished, row.right,
@@ -400,31 +304,5 @@ class ProgressStore:
         return max(done, key=lambda s: (s[0] / s[1], s[0]))
 
 
-# -- what could not be written before a session ended ----------------------
-
-
-def _write_journal(path: Path, participant: str, ops: list[Op], row_ids: dict[int, int]) -> None:
-    """Keep unwritten changes beside the file for the next session (best effort)."""
-    name = f"{_PENDING}{os.getpid()}-{secrets.token_hex(4)}.json"
-    body = json.dumps({"participant": participant, "ops": ops,
-                       "row_ids": {str(k): v for k, v in row_ids.items()}})
-    with contextlib.suppress(OSError):
-        fd = os.open(path.with_name(name),
-                     os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(body)
-
-
-def _replay_journals(state_dir: Path, db: sqlite3.Connection) -> None:
-    """Write what earlier sessions left in journals, then remove them (under the lock)."""
-    journals = sorted(state_dir.glob(f"{_PENDING}*.json"))
-    if not journals:
-        return
-    with directory_lock(state_dir):
-        for journal in journals:
-            if journal.is_symlink() or not journal.is_file():
-                continue
-            data = json.loads(journal.read_text(encoding="utf-8"))
-            row_ids = {int(k): int(v) for k, v in data["row_ids"].items()}
-            _write_batch(db, str(data["participant"]), row_ids, map(tuple, data["ops"]))
-            journal.unlink()
+_NO_LINK = ("This session has no link to the workshop server: what you do is kept and "
+            "saved to the room when the session ends. Tell the instructor.")

@@ -6,7 +6,9 @@ workshop server neither race to create the schema ("database is locked")
 nor set the same damaged file aside twice. The state directory may be one
 others can write: no path here is followed through a symbolic link, and
 every file is created readable by the user only (it holds everyone's
-answers). No Textual here.
+answers). A workshop's room database is opened and checked here by the
+server alone, once at start (`open_file(..., set_aside_damaged=False)`);
+its sessions only read it (`connect_readonly`). No Textual here.
 """
 
 from __future__ import annotations
@@ -35,12 +37,20 @@ CREATE TABLE IF NOT EXISTS position (
 CREATE TABLE IF NOT EXISTS attempt (
     id INTEGER PRIMARY KEY AUTOINCREMENT, participant TEXT NOT NULL, deck TEXT NOT NULL,
     questions TEXT NOT NULL, started TEXT NOT NULL, finished TEXT,
-    right INTEGER, total INTEGER NOT NULL);
+    right INTEGER, total INTEGER NOT NULL, token TEXT);
 CREATE TABLE IF NOT EXISTS answer (
     attempt INTEGER NOT NULL REFERENCES attempt(id), question TEXT NOT NULL,
     choice INTEGER NOT NULL, correct INTEGER NOT NULL, at TEXT NOT NULL,
     PRIMARY KEY (attempt, question));
 CREATE INDEX IF NOT EXISTS attempt_by_deck ON attempt (participant, deck);
+CREATE UNIQUE INDEX IF NOT EXISTS attempt_by_token ON attempt (participant, token);
+"""
+
+# Added after format 1 shipped, without a new format number: older versions
+# read and write the file as before (their attempts have no token).
+_UPGRADE = """
+ALTER TABLE attempt ADD COLUMN token TEXT;
+CREATE UNIQUE INDEX IF NOT EXISTS attempt_by_token ON attempt (participant, token);
 """
 
 # Columns each table must have; a file from elsewhere with other tables is
@@ -152,6 +162,13 @@ def _check(db: sqlite3.Connection, path: Path) -> bool:
         db.execute(f"PRAGMA table_info({t})").fetchone() for t in _COLUMNS)
 
 
+def connect_readonly(path: Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    """A connection that can only read `path` (never creates, writes nor checkpoints it)."""
+    _refuse_links(path)
+    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=timeout,
+                           check_same_thread=False)
+
+
 def _open_checked(path: Path) -> sqlite3.Connection:
     db = connect(path)
     try:
@@ -161,6 +178,8 @@ def _open_checked(path: Path) -> sqlite3.Connection:
             db.executescript(SCHEMA)
             db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)",
                        (str(SCHEMA_VERSION),))
+        elif not any(row[1] == "token" for row in db.execute("PRAGMA table_info(attempt)")):
+            db.executescript(f"BEGIN IMMEDIATE; {_UPGRADE} COMMIT;")
         return db
     except (CorruptState, StateUnavailable):
         db.close()
@@ -183,16 +202,20 @@ def set_aside(path: Path) -> Path:
     return aside
 
 
-def open_file(state_dir: Path) -> tuple[sqlite3.Connection, str | None]:
+def open_file(state_dir: Path, set_aside_damaged: bool = True
+              ) -> tuple[sqlite3.Connection, str | None]:
     """The checked progress file of `state_dir`, with a notice if a damaged one was set aside.
 
-    Raises NewerState (leave the file alone) or StateUnavailable (keep it, try later).
+    Raises NewerState (leave the file alone) or StateUnavailable (keep it, try later);
+    CorruptState instead of setting a damaged file aside, without `set_aside_damaged`.
     """
     path = Path(state_dir) / FILE_NAME
     with directory_lock(Path(state_dir)):
         try:
             return _open_checked(path), None
         except CorruptState:
+            if not set_aside_damaged:
+                raise
             aside = set_aside(path)
         notice = (f"Saved progress was unreadable by this version: kept as {aside.name}; "
                   "starting afresh.")

@@ -311,5 +311,6 @@ def make_app(options: AppOptions) -> TutorApp:
         resolve_slide(deck, options.slide)
         if options.quiz and not deck.questions:
             raise StartupError(f"deck '{deck.id}' has no quiz")
-    store, notice = ProgressStore.open(options.state_dir, options.participant)
+    store, notice = ProgressStore.open(options.state_dir, options.participant,
+                                       options.room_link)
     return TutorApp(options, library, store, notice)

@@ -12,11 +12,15 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
 from tutor import locations
 from tutor.progress_file import FILE_NAME
+
+if TYPE_CHECKING:
+    from tutor.workshop.room_writer import RoomWriter
 
 FIXED_SQLITE = (3, 51, 3)
 _CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # nothing to confuse (l/1, o/0)
@@ -34,47 +38,35 @@ def new_code() -> str:
     return "-".join("".join(secrets.choice(_CODE_ALPHABET) for _ in range(4)) for _ in range(3))
 
 
-def sqlite_warning() -> str | None:
-    """What the linked SQLite risks for a room written by many processes, if anything."""
+def sqlite_note() -> str | None:
+    """What the linked SQLite means for the room database, if anything to say."""
     if sqlite3.sqlite_version_info >= FIXED_SQLITE:
         return None
     fixed = ".".join(map(str, FIXED_SQLITE))
-    return (f"SQLite {sqlite3.sqlite_version} is older than {fixed}, which fixes a rare "
-            "WAL-reset bug: when two connections write or checkpoint at the same moment the "
-            "database can be corrupted. Every session writes the room database from its own "
-            "process, so the risk grows with the room. Copy the room folder after the "
-            f"workshop; 'dltutor report' checks the database's integrity.")
+    return (f"SQLite {sqlite3.sqlite_version} predates {fixed}, which fixes a rare WAL-reset "
+            "bug (two connections writing or checkpointing one database at once). This "
+            "server is the room database's only writer, so sessions cannot trigger it; do "
+            "not write to the database with other tools while the server runs.")
 
 
-def _check_room_database(room_dir: Path) -> str | None:
-    """Check the room database once, before any session opens it, and create it.
+def _open_room_database(room_dir: Path) -> RoomWriter | str:
+    """The room database's writer, after checking the file once (`quick_check`);
+    or why the server cannot start.
 
     A damaged file stops the server instead of being set aside: it holds a
     room's answers, and the instructor decides what happens to it.
     """
-    import sqlite3
+    from tutor.progress_file import CorruptState, StateUnavailable
+    from tutor.workshop.room_writer import RoomWriter
 
-    from tutor.progress_file import StateUnavailable, connect, open_file
-
-    path = room_dir / FILE_NAME
     try:
-        if path.exists():
-            db = connect(path)
-            try:
-                verdict = db.execute("PRAGMA quick_check").fetchone()[0]
-            except sqlite3.DatabaseError as exc:
-                verdict = str(exc)
-            finally:
-                db.close()
-            if verdict != "ok":
-                return (f"the room database {path} is damaged ({verdict}). It is left as it "
-                        "is: move it away to start a new room, or keep it to recover answers "
-                        "with the sqlite3 tool.")
-        db, _ = open_file(room_dir)  # creates the schema under the directory lock
-        db.close()
-    except StateUnavailable as exc:
+        return RoomWriter.open(room_dir, lambda line: print(line, flush=True))
+    except CorruptState as exc:
+        return (f"the room database {room_dir / FILE_NAME} is damaged ({exc}). It is left as "
+                "it is: move it away to start a new room, or keep it to recover answers with "
+                "the sqlite3 tool.")
+    except (StateUnavailable, sqlite3.Error) as exc:
         return str(exc)
-    return None
 
 
 def _warm_up(cache_dir: Path) -> None:
@@ -129,18 +121,18 @@ def cmd_serve(argv: Sequence[str]) -> int:
 
     room_dir = _room_dir(args.dir)
     room_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    problem = _check_room_database(room_dir)
-    if problem:
-        print(f"dltutor serve: {problem}", file=sys.stderr)
-        return 2
     try:
         key, created = load_or_create(room_dir)
     except HostKeyError as exc:
         print(f"dltutor serve: {exc}", file=sys.stderr)
         return 2
-    warning = sqlite_warning()
-    if warning:
-        print(f"warning: {warning}", file=sys.stderr)
+    writer = _open_room_database(room_dir)
+    if isinstance(writer, str):
+        print(f"dltutor serve: {writer}", file=sys.stderr)
+        return 2
+    note = sqlite_note()
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     cache_dir = locations.kernel_cache_dir()
     if not args.no_warmup:
         _warm_up(cache_dir)
@@ -155,13 +147,14 @@ def cmd_serve(argv: Sequence[str]) -> int:
               f"workshop code: {code}" if code else "workshop code: none",
               f"participants: ssh -p {{port}} NICKNAME@{_shown_host(args.host)}"]
     try:
-        return asyncio.run(_serve(settings, key, banner))
+        return asyncio.run(_serve(settings, key, banner, writer))
     except OSError as exc:
         print(f"dltutor serve: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 2
 
 
-async def _serve(settings: object, key: object, banner: list[str]) -> int:
+async def _serve(settings: object, key: object, banner: list[str], writer: RoomWriter
+                 ) -> int:
     from tutor.workshop.server import RoomServer, ServeSettings
 
     assert isinstance(settings, ServeSettings)
@@ -171,7 +164,8 @@ async def _serve(settings: object, key: object, banner: list[str]) -> int:
         print(line, flush=True)
         log_file.write(line + "\n")
 
-    server = RoomServer(settings, key, log)  # type: ignore[arg-type]
+    writer.log = log
+    server = RoomServer(settings, key, log, writer)  # type: ignore[arg-type]
     await server.start()
     for line in banner:
         print(line.replace("{port}", str(server.port)))

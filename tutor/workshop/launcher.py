@@ -94,8 +94,8 @@ class ForkServer:
             _watch_pidfd(pid, done)
         self._exits.clear()
 
-    async def spawn(self, argv: Sequence[str], env: Mapping[str, str], slave: int
-                    ) -> tuple[int, asyncio.Future[int]]:
+    async def spawn(self, argv: Sequence[str], env: Mapping[str, str], slave: int,
+                    link: int | None = None) -> tuple[int, asyncio.Future[int]]:
         if self._sock is None:
             raise ConnectionError("fork server not running")
         args = list(argv)[1:]
@@ -105,7 +105,8 @@ class ForkServer:
         ident = next(self._ids)
         waiter: asyncio.Future[int] = loop.create_future()
         self._spawning[ident] = waiter
-        send(self._sock, {"id": ident, "argv": args[2:], "env": dict(env)}, fd=slave)
+        send(self._sock, {"id": ident, "argv": args[2:], "env": dict(env)},
+             [slave] if link is None else [slave, link])
         pid = await waiter
         done: asyncio.Future[int] = loop.create_future()
         self._exits[pid] = done

@@ -22,6 +22,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
+from tutor.locations import ROOM_LINK_ENV
+
 READ_CHUNK = 64 * 1024
 MAX_PENDING_INPUT = 256 * 1024
 """Input the child has not read yet beyond this is dropped (a runaway paste)."""
@@ -48,18 +50,20 @@ class Launcher(Protocol):
     @property
     def alive(self) -> bool: ...
 
-    async def spawn(self, argv: Sequence[str], env: Mapping[str, str], slave: int
-                    ) -> tuple[int, asyncio.Future[int]]: ...
+    async def spawn(self, argv: Sequence[str], env: Mapping[str, str], slave: int,
+                    link: int | None = None) -> tuple[int, asyncio.Future[int]]: ...
 
 
-def _popen(argv: Sequence[str], env: Mapping[str, str], slave: int
+def _popen(argv: Sequence[str], env: Mapping[str, str], slave: int, link: int | None = None
            ) -> tuple[int, asyncio.Future[int]]:
-    """Start `argv` on `slave` directly; the future gets its exit status."""
+    """Start `argv` on `slave` directly (handing down `link` under its own
+    number); the future gets its exit status."""
     loop = asyncio.get_running_loop()
+    env = dict(env) if link is None else {**env, ROOM_LINK_ENV: str(link)}
     process = subprocess.Popen(
-        list(argv), stdin=slave, stdout=slave, stderr=slave, env=dict(env),
+        list(argv), stdin=slave, stdout=slave, stderr=slave, env=env,
         start_new_session=True, preexec_fn=_take_terminal,  # noqa: PLW1509
-        close_fds=True)
+        close_fds=True, pass_fds=() if link is None else (link,))
     done: asyncio.Future[int] = loop.create_future()
 
     def reap() -> None:
@@ -106,16 +110,17 @@ class PtyChild:
     @classmethod
     async def start(cls, argv: Sequence[str], env: Mapping[str, str], cols: int, rows: int,
                     output: Callable[[bytes], None], exited: Callable[[int], None],
-                    launcher: Launcher | None = None) -> PtyChild:
+                    launcher: Launcher | None = None, link: int | None = None) -> PtyChild:
         """Open a pty sized `cols` x `rows` and start `argv` on it, through the
-        launcher while it is alive, else directly."""
+        launcher while it is alive, else directly; `link` (a descriptor of the
+        room writer's) is handed down to the child."""
         master, slave = pty.openpty()
         try:
             set_size(slave, cols, rows)
             if launcher is not None and launcher.alive:
-                pid, done = await launcher.spawn(argv, env, slave)
+                pid, done = await launcher.spawn(argv, env, slave, link)
             else:
-                pid, done = _popen(argv, env, slave)
+                pid, done = _popen(argv, env, slave, link)
         except BaseException:
             os.close(master)
             raise

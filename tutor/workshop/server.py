@@ -4,7 +4,9 @@ One dltutor process per SSH session, each on its own pty (`pty_child`); the
 server only copies bytes, checks what clients ask for, and keeps the limits.
 Refused: commands (`ssh host ls`, scp), subsystems (SFTP), shells without a
 pty, every kind of forwarding. The SSH user name is the participant's
-nickname; their progress lands in the room database under it.
+nickname; their progress lands in the room database under it, written by
+the server alone (`room_writer`): each session sends its changes over a
+link the server hands it at start.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from tutor.workshop import policy
 from tutor.workshop.launcher import ForkServer
 from tutor.workshop.policy import AddressLedger, InputDecoder, Limits
 from tutor.workshop.pty_child import PtyChild
+from tutor.workshop.room_writer import RoomWriter
 
 # Written to a client's terminal when the server ends a session the app could
 # not end itself (hang-up): leave the alternate screen, stop mouse and paste
@@ -89,8 +92,10 @@ class RoomServer:
     """The listening server and every live session."""
 
     def __init__(self, settings: ServeSettings, host_key: asyncssh.SSHKey,
-                 log: Callable[[str], None]) -> None:
+                 log: Callable[[str], None], writer: RoomWriter | None = None) -> None:
         self.settings = settings
+        self.writer = writer
+        """The room database's one writer (opened at start if not given)."""
         self.host_key = host_key
         self.log = log
         self.sessions: set[Session] = set()
@@ -109,6 +114,8 @@ class RoomServer:
             raise ValueError("a room without a code is only allowed on a loopback address")
         if not (s.open_room or s.code or s.authorized_keys):
             raise ValueError("give a workshop code or an authorized_keys file")
+        if self.writer is None:
+            self.writer = RoomWriter.open(s.room_dir, self.log)
         if s.fork_server:
             launcher = ForkServer(policy.child_env(None, {}, room_dir=s.room_dir,
                                                    cache_dir=s.cache_dir, base=os.environ),
@@ -175,6 +182,8 @@ class RoomServer:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         if self.launcher:
             self.launcher.close()
+        if self.writer:
+            await self.writer.close()
         if self._server:
             await self._server.wait_closed()
 
@@ -340,10 +349,14 @@ class Session(asyncssh.SSHServerSession):  # type: ignore[type-arg]
 
     async def _start(self, argv: list[str], env: dict[str, str]) -> None:
         size = self.size
+        link = None
         try:
+            assert self.server.writer is not None
+            link = self.server.writer.link(self.record.nickname)
             self.child = await PtyChild.start(argv, env, *size, output=self._output,
                                               exited=self._exited,
-                                              launcher=self.server.launcher)
+                                              launcher=self.server.launcher,
+                                              link=link.fileno())
         except (OSError, ConnectionError) as exc:
             self.server.sessions.discard(self)
             self.record.ended = f"could not start: {exc}"
@@ -353,6 +366,8 @@ class Session(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             return
         finally:
             self.starting = None
+            if link is not None:
+                link.close()  # the child has its own copy; the server serves the other end
         self.record.ended = "running"
         if self.size != size:  # resized while starting
             self.child.resize(*self.size)

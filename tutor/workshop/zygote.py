@@ -3,10 +3,10 @@ forks each session's tutor, so a room connecting at once does not import
 everything thirty times over.
 
 The server talks to it over a Unix socket pair: a spawn request carries the
-argument list, the environment and (as SCM_RIGHTS) the session's pty slave;
-the answer is the child's pid, and later its exit status. The zygote is
-single-threaded and imports nothing that starts threads (no numba), so
-forking it is safe.
+argument list, the environment and (as SCM_RIGHTS) the session's pty slave
+and its link to the room writer; the answer is the child's pid, and later
+its exit status. The zygote is single-threaded and imports nothing that
+starts threads (no numba), so forking it is safe.
 
 Run by the server as `python -m tutor.workshop.zygote FD`.
 """
@@ -23,6 +23,9 @@ import signal
 import socket
 import sys
 import termios
+from collections.abc import Sequence
+
+from tutor.locations import ROOM_LINK_ENV
 
 MAX_MESSAGE = 1 << 20
 
@@ -39,29 +42,33 @@ PRELOAD = ("tutor.cli", "tutor.ui.app", "tutor.ui.screens.library", "tutor.ui.sc
            "numpy", "tutor.ui.demos.base")
 
 
-def send(sock: socket.socket, message: dict[str, object], fd: int | None = None) -> None:
+MAX_FDS = 2
+"""A spawn request carries the pty slave and, in a room, the link to the room writer."""
+
+
+def send(sock: socket.socket, message: dict[str, object], fds: Sequence[int] = ()) -> None:
     data = json.dumps(message).encode()
-    if fd is None:
+    if not fds:
         sock.sendmsg([data])
     else:
-        sock.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [fd]))])
+        sock.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))])
 
 
-def receive(sock: socket.socket) -> tuple[dict[str, object] | None, int | None]:
-    """One message and the file descriptor that came with it, if any."""
+def receive(sock: socket.socket) -> tuple[dict[str, object] | None, list[int]]:
+    """One message and the file descriptors that came with it, if any."""
     fds = array.array("i")
-    data, ancillary, _, _ = sock.recvmsg(MAX_MESSAGE, socket.CMSG_SPACE(fds.itemsize))
-    fd = None
+    data, ancillary, _, _ = sock.recvmsg(MAX_MESSAGE, socket.CMSG_SPACE(MAX_FDS * fds.itemsize))
     for level, kind, payload in ancillary:
         if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
             fds.frombytes(payload[:len(payload) - len(payload) % fds.itemsize])
-            fd = fds[0]
-    return (json.loads(data) if data else None), fd
+    return (json.loads(data) if data else None), list(fds)
 
 
-def _become_session(slave: int, argv: list[str], env: dict[str, str]) -> None:
+def _become_session(slave: int, argv: list[str], env: dict[str, str],
+                    link: int | None) -> None:
     """In the forked child: own session, the pty as controlling terminal and
-    stdio, the session's own environment; then run dltutor as the CLI would."""
+    stdio, the session's own environment (with the room link's number, which
+    only this process knows); then run dltutor as the CLI would."""
     os.setsid()
     fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
     for fd in (0, 1, 2):
@@ -72,6 +79,8 @@ def _become_session(slave: int, argv: list[str], env: dict[str, str]) -> None:
         signal.signal(signum, signal.SIG_DFL)
     os.environ.clear()
     os.environ.update(env)
+    if link is not None:
+        os.environ[ROOM_LINK_ENV] = str(link)
     random.seed()  # the parent's state is shared by every fork otherwise
     sys.stdin = sys.__stdin__ = open(  # type: ignore[misc]
         0, encoding="utf-8", errors="replace", closefd=False)
@@ -111,19 +120,21 @@ def serve(sock: socket.socket) -> None:
                 os.read(waker_r, 512)
                 _reap(sock)
                 continue
-            message, slave = receive(sock)
+            message, fds = receive(sock)
             if message is None:
                 return
-            if slave is None:
+            if not fds:
                 continue
+            slave, link = fds[0], (fds[1] if len(fds) > 1 else None)
             pid = os.fork()
             if pid == 0:
                 sock.close()
                 os.close(waker_r)
                 os.close(waker_w)
                 _become_session(slave, list(message["argv"]),  # type: ignore[call-overload]
-                                dict(message["env"]))  # type: ignore[call-overload]
-            os.close(slave)
+                                dict(message["env"]), link)  # type: ignore[call-overload]
+            for fd in fds:
+                os.close(fd)
             send(sock, {"id": message["id"], "pid": pid})
 
 
