@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from ui_helpers import wait_until
@@ -47,3 +48,16 @@ async def test_tests_and_option_can_turn_it_off(
         await pilot.pause()
         await pilot.pause()
     assert calls == []
+
+
+def test_a_workshop_session_leaves_the_warm_up_to_the_server(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tutor.cli import app_options, build_parser
+    from tutor.locations import ROOM_LINK_ENV
+
+    args = build_parser().parse_args([])
+    monkeypatch.delenv(ROOM_LINK_ENV, raising=False)
+    assert app_options(args, tmp_path, None, quiz=False).warm_up
+    monkeypatch.setenv(ROOM_LINK_ENV, "7")
+    options = app_options(args, tmp_path, None, quiz=False)
+    assert options.room_link == 7 and not options.warm_up

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from tutor import __version__, locations
 
 if TYPE_CHECKING:
+    from tutor.options import AppOptions
     from tutor.ui.app import TutorApp
 
 COMMANDS = ("list", "check", "quiz", "bench", "warmup", "serve", "report", "room")
@@ -130,9 +131,27 @@ def _unsafe_cache() -> str | None:
     return None
 
 
-def _run_app(args: argparse.Namespace, deck: str | None, quiz: bool) -> int:
+def app_options(args: argparse.Namespace, state_dir: Path, deck: str | None,
+                quiz: bool) -> AppOptions:
+    """The app's options from the command line (and a workshop server's link)."""
     from tutor.options import AppOptions
 
+    link = locations.room_link()
+    return AppOptions(
+        content_dir=_content_dir(args.content), state_dir=state_dir,
+        participant=args.participant, room_link=link,
+        deck=deck, slide=getattr(args, "slide", None),
+        quiz=quiz, ascii=args.ascii,
+        # A workshop session: the server filled the kernel cache before the
+        # room came, and a demo loads only its own kernels when it opens.
+        # Warming every deck kernel in each of 30 sessions cost 57 MiB and
+        # CPU per session for demos most never reached at once.
+        warm_up=link is None,
+        screenshot_dir=Path(args.screenshot_dir).expanduser() if args.screenshot_dir else None,
+    )
+
+
+def _run_app(args: argparse.Namespace, deck: str | None, quiz: bool) -> int:
     unsafe = _unsafe_cache()
     if unsafe:
         print(unsafe, file=sys.stderr)
@@ -142,13 +161,7 @@ def _run_app(args: argparse.Namespace, deck: str | None, quiz: bool) -> int:
     except OSError as exc:
         print(f"dltutor: cannot use state directory: {exc}", file=sys.stderr)
         return 2
-    options = AppOptions(
-        content_dir=_content_dir(args.content), state_dir=state_dir,
-        participant=args.participant, room_link=locations.room_link(),
-        deck=deck, slide=getattr(args, "slide", None),
-        quiz=quiz, ascii=args.ascii,
-        screenshot_dir=Path(args.screenshot_dir).expanduser() if args.screenshot_dir else None,
-    )
+    options = app_options(args, state_dir, deck, quiz)
     from tutor.ui.app import StartupError, make_app
 
     try:
