@@ -196,7 +196,9 @@ def cmd_warmup(argv: Sequence[str]) -> int:
         prog="dltutor warmup",
         description="Compile every learning kernel into the cache now (run it once on a "
                     "workshop server before the room arrives).")
-    parser.parse_args(argv)
+    parser.add_argument("--groups", help="comma-separated kernel groups (default: all)")
+    parser.add_argument("--quiet", action="store_true", help="print nothing")
+    args = parser.parse_args(argv)
     unsafe = _unsafe_cache()
     if unsafe:
         print(unsafe, file=sys.stderr)
@@ -205,7 +207,16 @@ def cmd_warmup(argv: Sequence[str]) -> int:
 
     from tutor.nn.warmup import GROUPS, warm_up
 
-    print(f"compiling the kernels of {len(GROUPS)} model families "
+    groups = args.groups.split(",") if args.groups else list(GROUPS)
+    unknown = [g for g in groups if g not in GROUPS]
+    if unknown:
+        print(f"dltutor warmup: no kernel group {', '.join(unknown)} "
+              f"(groups: {', '.join(GROUPS)})", file=sys.stderr)
+        return 2
+    if args.quiet:
+        warm_up(groups)
+        return 0
+    print(f"compiling the kernels of {len(groups)} model families "
           "(a minute or two the first time, instant once cached)", flush=True)
     live = sys.stdout.isatty()
     started = time.perf_counter()
@@ -216,7 +227,7 @@ def cmd_warmup(argv: Sequence[str]) -> int:
                   f"{time.perf_counter() - started:6.1f} s", end="", flush=True)
 
     seconds: dict[str, float] = {}
-    for group in GROUPS:
+    for group in groups:
         seconds.update(warm_up([group], on_progress=show))
         print(f"\r{group:<12} ready {'':14} {seconds[group]:6.2f} s", flush=True)
     print(f"{'total':<12} {'':20} {sum(seconds.values()):6.2f} s   "

@@ -62,7 +62,7 @@ def test_background_warmup_runs_at_low_priority_and_reports_progress(monkeypatch
         niceness.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
 
     monkeypatch.setattr(warmup, "lower_this_threads_priority", lower)
-    job = warmup.warm_demos(["lr-race", "convolution"])
+    job = warmup.start_background_warmup(warmup.groups_for_demos(["lr-race", "convolution"]))
     assert job.groups == ("mlp", "cnn")
     assert job.wait(WAIT_S), "warm-up did not finish"
     assert job.done and job.error is None
@@ -81,3 +81,39 @@ def test_background_warmup_keeps_errors_instead_of_raising(monkeypatch):
     assert job.wait(WAIT_S)
     assert "no compiler today" in job.error
     assert not compiling.is_ready("broken")  # a later call tries again
+
+
+def test_the_apps_warm_up_compiles_only_uncached_groups_in_a_low_priority_process(
+        monkeypatch, tmp_path):
+    from tutor.nn import cache_folder
+
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path))
+    started: list[list[str]] = []
+
+    class Process:
+        pid = -1  # setpriority on it fails, which warm_demos shrugs off
+
+        def __init__(self, argv, **kwargs):
+            started.append(list(argv))
+            assert kwargs["stdin"] == subprocess.DEVNULL and kwargs["start_new_session"]
+
+    monkeypatch.setattr(warmup.subprocess, "Popen", Process)
+    assert isinstance(warmup.warm_demos(["lr-race", "convolution", "softmax"]), Process)
+    assert started[-1][-4:] == ["warmup", "--quiet", "--groups", "mlp,cnn"]
+    cache_folder.mark_cached("mlp")
+    warmup.warm_demos(["lr-race", "convolution"])
+    assert started[-1][-1] == "cnn"  # mlp is cached: only cnn is left to compile
+    cache_folder.mark_cached("cnn")
+    assert warmup.warm_demos(["lr-race", "convolution"]) is None
+    assert len(started) == 2
+
+
+def test_dltutor_warmup_marks_the_groups_it_compiled(monkeypatch, tmp_path, capsys):
+    from tutor.cli import main
+    from tutor.nn import cache_folder
+
+    assert main(["warmup", "--groups", "nope"]) == 2
+    assert "no kernel group nope" in capsys.readouterr().err
+    assert main(["warmup", "--quiet", "--groups", "mlp"]) == 0
+    assert capsys.readouterr().out == ""
+    assert cache_folder.not_cached(["mlp"]) == ()

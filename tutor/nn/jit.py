@@ -7,34 +7,18 @@ nothing on the path to the first screen may import it.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
-from tutor.locations import kernel_cache_dir, private_cache
-
-
-def _sources_digest() -> str:
-    """A short hash of every engine source file.
-
-    numba checks a cached kernel against its own file's time stamp only, not
-    against the files of the kernels it calls and inlines; after an edit or
-    an upgrade it would happily load stale machine code. Keying the cache
-    folder by all engine sources makes any change start a fresh cache.
-    """
-    digest = hashlib.sha256()
-    root = Path(__file__).resolve().parent
-    for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+from tutor.locations import private_cache
+from tutor.nn.cache_folder import engine_cache_dir
 
 
 # numba caches compiled kernels next to the source by default, which fails
 # ("no locator available") when site-packages and HOME are read-only, as on a
 # shared workshop server. Point it at a folder we know is writable.
 if not os.environ.get("NUMBA_CACHE_DIR"):
-    os.environ["NUMBA_CACHE_DIR"] = str(kernel_cache_dir() / f"src-{_sources_digest()}")
+    os.environ["NUMBA_CACHE_DIR"] = str(engine_cache_dir())
 private_cache(Path(os.environ["NUMBA_CACHE_DIR"]))  # its pickles run code: refuse a shared one
 
 import numba  # noqa: E402

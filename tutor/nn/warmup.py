@@ -11,8 +11,9 @@ Who prepares what:
 - a `Trainer` prepares the groups of its own model in its worker thread
   before the first step, publishing state "preparing" with (done, total);
 - the app, after its first screen, calls `warm_demos(names)` with the demo
-  names of the deck: one low-priority daemon thread prepares their groups
-  in slide order, so most demos find their kernels ready;
+  names of the deck: groups missing from the disk cache are compiled by a
+  `dltutor warmup` process at nice 19, so most demos find their kernels
+  cached (`cache_folder` keeps a marker per group compiled);
 - `dltutor warmup` prepares everything (e.g. on a workshop server before
   the room arrives).
 Each group is prepared once per process; a thread that needs a group another
@@ -26,6 +27,8 @@ imported inside the functions.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 import time
 import traceback
@@ -35,7 +38,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from tutor.nn import compiling
+from tutor.nn import cache_folder, compiling
 
 Specimen = tuple[Any, np.ndarray, np.ndarray]  # (model, X, y)
 
@@ -193,8 +196,12 @@ def prepare(
 ) -> bool:
     """Make `groups` ready in this thread (or wait for the thread preparing
     them); False if `should_stop()` turned true first. See `compiling.prepare`."""
-    return compiling.prepare(_check(groups), _warm, on_progress=on_progress,
-                             should_stop=should_stop)
+    groups = _check(groups)
+    ready = compiling.prepare(groups, _warm, on_progress=on_progress, should_stop=should_stop)
+    if ready:
+        for group in groups:
+            cache_folder.mark_cached(group)
+    return ready
 
 
 def warm_up(
@@ -268,9 +275,27 @@ def start_background_warmup(groups: Iterable[str] = tuple(GROUPS),
     return job
 
 
-def warm_demos(demo_names: Iterable[str]) -> Warmup:
-    """What the app calls once its first screen is up: prepare, at low
-    priority in the background, the kernels of these demos (in this order,
-    e.g. the deck's slides). Demos that find their kernels ready skip the
-    "preparing the engine" state; the others follow this warm-up's progress."""
-    return start_background_warmup(groups_for_demos(demo_names))
+def warm_demos(demo_names: Iterable[str]) -> subprocess.Popen[bytes] | None:
+    """What the app calls (off the UI thread) once its first screen is up:
+    compile the kernels of these demos that the disk cache does not hold
+    yet, in a separate process at nice 19, and return it (None when every
+    kernel is cached already, the usual case).
+
+    A separate process, not a thread: numba compiles holding the GIL (18-25 s
+    for every kernel on a cold cache), which would stall the app's keys all
+    that while, and loading kernels the learner may never use costs memory.
+    A demo loads its own kernels from the cache when it opens; one opened
+    while this runs compiles its group itself (first run on a machine only).
+    """
+    missing = cache_folder.not_cached(groups_for_demos(demo_names))
+    if not missing:
+        return None
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tutor", "warmup", "--quiet", "--groups", ",".join(missing)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)  # a Ctrl-C in the terminal is the app's, not its helper's
+    try:
+        os.setpriority(os.PRIO_PROCESS, process.pid, 19)
+    except OSError:
+        pass
+    return process

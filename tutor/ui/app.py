@@ -8,6 +8,7 @@ import random
 import shlex
 import signal
 import sqlite3
+import subprocess
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -73,6 +74,8 @@ class TutorApp(App[None]):
         self.rng = random.Random(options.seed)
         self._bars = (ScrollBarRender.VERTICAL_BARS, ScrollBarRender.HORIZONTAL_BARS)
         self._warmed: set[str] = set()
+        self._warm_processes: list[subprocess.Popen[bytes]] = []
+        """`dltutor warmup` processes started for the decks (ended with the app)."""
         self.last_deck: str | None = None
         """Id of the deck opened last in this session (the library highlights it)."""
         self._save_problem: str | None = None
@@ -137,6 +140,9 @@ class TutorApp(App[None]):
     def on_unmount(self) -> None:
         ScrollBarRender.VERTICAL_BARS, ScrollBarRender.HORIZONTAL_BARS = self._bars
         self.store.close()
+        for process in self._warm_processes:  # a half-filled cache is finished next time
+            if process.poll() is None:
+                process.terminate()
 
     @property
     def too_small(self) -> bool:
@@ -202,7 +208,9 @@ class TutorApp(App[None]):
         def start() -> None:  # importing the engine is not the UI thread's job either
             from tutor.nn.warmup import warm_demos
 
-            warm_demos(names)
+            process = warm_demos(names)
+            if process is not None:
+                self._warm_processes.append(process)
 
         threading.Thread(target=start, name="dltutor-warmup-start", daemon=True).start()
 
