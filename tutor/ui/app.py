@@ -25,6 +25,7 @@ from tutor.content import Deck, Library, preload
 from tutor.content.inert import inert
 from tutor.options import AppOptions
 from tutor.progress import ProgressStore
+from tutor.ui import upstream
 from tutor.ui.screens.base import MIN_HEIGHT, MIN_WIDTH
 from tutor.ui.styles import SharedStylesheet
 from tutor.ui.widgets.too_small import TooSmall
@@ -38,6 +39,8 @@ _ASCII_ARROWS = {"left": "<-", "right": "->", "up": "Up", "down": "Down"}
 
 
 _EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+
+upstream.apply()
 
 
 class StartupError(Exception):
