@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 MIN_WIDTH = 78  # a 72-column diagram plus the slide's margins and scrollbar
 MIN_HEIGHT = 16
+BAR_PADDING = 2
+"""Columns the title bar's own padding takes (`.bar` in app.tcss)."""
 
 
 def tutor_app(screen: Screen[Any]) -> TutorApp:
