@@ -81,6 +81,8 @@ class TutorApp(App[None]):
         self._save_problem: str | None = None
         self.crashed = False
         """True once Textual gave up on an unexpected error (the CLI then exits 1)."""
+        self.exit_signal: int | None = None
+        """The signal that ended the app (SIGTERM, SIGHUP, SIGQUIT), if one did."""
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's choice, except that its Linux driver becomes one that bytes
@@ -128,10 +130,16 @@ class TutorApp(App[None]):
         def stop(signum: int) -> None:
             for other in _EXIT_SIGNALS:
                 loop.remove_signal_handler(other)
-            self.exit(return_code=128 + signum)
+            self.end_on_signal(signum)
 
         for signum in _EXIT_SIGNALS:
             loop.add_signal_handler(signum, stop, signum)
+
+    def end_on_signal(self, signum: int) -> None:
+        """End as the signal asks; the process then exits 128 + `signum`, whatever
+        fails after (after a hang-up, restoring a terminal that is gone does)."""
+        self.exit_signal = signum
+        self.exit(return_code=128 + signum)
 
     def panic(self, *renderables: RenderableType) -> None:
         self.crashed = True
