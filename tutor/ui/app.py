@@ -57,7 +57,7 @@ class TutorApp(App[None]):
         Binding("q", "quit", "Quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
         Binding("question_mark", "help", "Keys"),
-        Binding("f2", "screenshot", "Screenshot", show=False),
+        Binding("f2", "take_screenshot", "Screenshot", show=False),
     ]
 
     def __init__(self, options: AppOptions, library: Library, store: ProgressStore,
@@ -271,7 +271,7 @@ class TutorApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
-    def action_screenshot(self) -> None:
+    def action_take_screenshot(self) -> None:
         """Save what the terminal shows as an SVG file and say where."""
         folder = self.options.screenshot_dir or Path.cwd()
         try:
