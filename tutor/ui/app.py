@@ -82,6 +82,8 @@ class TutorApp(App[None]):
         self.crashed = False
         """True once Textual gave up on an unexpected error (the CLI then exits 1)."""
         self.exit_signal: int | None = None
+        self.ending = False
+        """The app is closing: keys read with `q` (`q t` in one read) open nothing."""
         """The signal that ended the app (SIGTERM, SIGHUP, SIGQUIT), if one did."""
 
     def get_driver_class(self) -> type[Driver]:
@@ -172,7 +174,12 @@ class TutorApp(App[None]):
         self.screen.set_focus(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return action == "quit" or not self.too_small
+        return action == "quit" or not (self.too_small or self.ending)
+
+    def exit(self, result: None = None, return_code: int = 0,
+             message: RenderableType | None = None) -> None:
+        self.ending = True
+        super().exit(result, return_code, message)
 
     def save(self, write: Callable[[], object]) -> None:
         """Hand one change to saved progress (it returns at once: a writer thread

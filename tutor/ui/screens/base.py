@@ -38,8 +38,8 @@ class TutorScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No keys act on a screen the learner cannot see: terminal too small, or
         another screen already on top (two keys read at once: the second must not
-        act on the screen the first one left)."""
-        return self.is_active and not self.tutor.too_small
+        act on the screen the first one left), or the app closing."""
+        return self.is_active and not (self.tutor.too_small or self.tutor.ending)
 
     def compose(self) -> ComposeResult:
         yield TooSmall(MIN_WIDTH, MIN_HEIGHT)
