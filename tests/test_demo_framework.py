@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Static
 from ui_helpers import FakeTrainer, screen_text, trainer_threads, wait_for_no_trainers, wait_until
@@ -299,3 +300,20 @@ async def test_the_lesson_is_recorded_when_it_is_on_screen_not_before(
         await pilot.press("d")
         await wait_until(pilot, events.exists, what="the lesson event")
     assert len(events.read_text().splitlines()) == 1
+
+
+def test_no_demo_hides_a_key_of_the_deck_or_the_app() -> None:
+    """A demo has the focus, so a key it binds never reaches the slide: 'g'
+    for grid search once hid the glossary on that slide."""
+    from tutor.ui.app import TutorApp
+    from tutor.ui.screens.help import class_bindings
+
+    def keys(bindings: Iterable[object]) -> set[str]:
+        return {key.strip() for b in bindings if isinstance(b, Binding)
+                for key in b.key.split(",")}
+
+    taken = keys(class_bindings(DeckScreen)) | keys(TutorApp.BINDINGS)
+    for name in registry.DEMOS:
+        widget = registry.widget_class(name)
+        if widget is not None:
+            assert not keys(class_bindings(widget)) & taken, name

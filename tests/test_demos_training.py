@@ -21,7 +21,7 @@ DEMOS = {
     "lr-race": ("learning-rate-race", ["space", "s", "space", "r"], "0.3"),
     "overfitting": ("early-stopping", ["space", "space", "r"], "validation"),
     "hyperparameter-lab": ("chosen-not-learned",
-                           ["plus", "minus", "c", "b", "B", "p", "P", "enter", "g", "x", "R",
+                           ["plus", "minus", "c", "b", "B", "p", "P", "enter", "G", "x", "R",
                             "x"], "dropout"),
     "label-noise": ("data", ["plus", "minus", "space", "space"], "flipped"),
 }

@@ -68,3 +68,14 @@ async def test_the_footer_shows_the_keys_of_its_screen(good_content: Path,
         await pilot.pause()
         library_keys = app.screen.query_one(TutorFooter).render().plain
         assert "Quit" in library_keys and " t " not in library_keys
+
+
+async def test_keys_read_with_quit_open_nothing(good_content: Path, options_for: Options) -> None:
+    """`q t` in one read: the contents dialog opened on a closing app and crashed it."""
+    app = make_app(options_for(good_content, deck="alpha"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        deck = app.screen
+        assert deck.check_action("contents", ()) and app.check_action("help", ())
+        app.exit()
+        assert not deck.check_action("contents", ()) and not app.check_action("help", ())

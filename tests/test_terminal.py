@@ -67,3 +67,43 @@ async def test_a_crash_makes_the_process_exit_non_zero(good_content: Path,
         await pilot.pause()
         app.panic("something unexpected")
     assert exit_status(app) == 1
+
+
+async def test_a_terminal_gone_while_restoring_keeps_the_hang_up_status(
+        good_content: Path, options_for) -> None:  # type: ignore[no-untyped-def]
+    """After a hang-up, restoring the terminal fails (EIO): the exit status is still 129."""
+    import contextlib
+    import errno
+
+    from tutor.cli import exit_status
+    from tutor.ui.app import make_app
+
+    def terminal_gone() -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    app = make_app(options_for(good_content))
+    with contextlib.suppress(OSError):  # Textual's test harness raises what failed
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            app._driver.stop_application_mode = terminal_gone  # type: ignore[method-assign,union-attr]
+            app.end_on_signal(signal.SIGHUP)
+    assert exit_status(app) == 128 + signal.SIGHUP
+
+
+def test_the_driver_does_not_restore_a_terminal_that_is_gone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from textual.drivers.linux_driver import LinuxDriver
+
+    from tutor.ui.driver import LenientDriver
+
+    calls: list[str] = []
+
+    def terminal_gone(self: LinuxDriver) -> None:
+        calls.append("restore")
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(LinuxDriver, "stop_application_mode", terminal_gone)
+    LenientDriver.__new__(LenientDriver).stop_application_mode()  # raises nothing
+    assert calls == ["restore"]

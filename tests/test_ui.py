@@ -39,6 +39,8 @@ async def test_every_slide_of_every_deck_shows_at_80x24(deck_id: str, options_fo
             assert isinstance(screen, DeckScreen) and screen.index == index
             text = screen_text(app)
             assert slide.title[:40] in text
+            header = text.splitlines()[0]  # never cut: the deck's title gives way first
+            assert deck.section(slide.section).title in header and "…" not in header
             assert f"slide {index + 1} of {len(deck.slides)}" in text
             await pilot.press("down", "down")  # scrolling a slide never moves to another
             assert app.screen.index == index

@@ -181,13 +181,21 @@ def _run_app(args: argparse.Namespace, deck: str | None, quiz: bool) -> int:
         return 2
     try:
         app.run()
+    except OSError:
+        if app.exit_signal is None:
+            raise
+        # Ending on a hang-up, Textual prints what failed (restoring the
+        # terminal) to the terminal that is gone, and that fails too.
     finally:
         app.store.close()  # done already unless the app ended abnormally
     return exit_status(app)
 
 
 def exit_status(app: TutorApp) -> int:
-    """What the process returns: the app's code, and 1 after a crash Textual reported."""
+    """What the process returns: 128 + the signal that ended the app (whatever
+    failed after it), the app's code, and 1 after a crash Textual reported."""
+    if app.exit_signal is not None:
+        return 128 + app.exit_signal
     return app.return_code or (1 if app.crashed else 0)
 
 

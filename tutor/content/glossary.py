@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from tutor.content.errors import Problem
+from tutor.content.fields import FieldChecker, tables
 from tutor.content.model import Slide, Term
 from tutor.content.toml_lines import key_lines, read_toml
 
@@ -26,9 +27,6 @@ TERM_KEYS = {"term", "slide", "means", "match"}
 def read_glossary(folder: Path, slide_ids: set[str],
                   problems: list[Problem]) -> tuple[Term, ...]:
     """The terms of `folder/glossary.toml`, in slide order of definition."""
-    # The loader's field checks, shared; imported here because the loader imports us.
-    from tutor.content.loader import _Checker, _tables
-
     path = folder / GLOSSARY_FILE
     if not path.exists():
         return ()
@@ -37,11 +35,11 @@ def read_glossary(folder: Path, slide_ids: set[str],
         return ()
     data, text = read
     top, blocks = key_lines(text)
-    check = _Checker(path, problems)
+    check = FieldChecker(path, problems)
     check.fields(data, {"term"}, set(), top, "glossary file")
     terms: list[Term] = []
     seen: dict[str, int] = {}
-    for table, block in _tables(data, "term", blocks, check):
+    for table, block in tables(data, "term", blocks, check):
         check.fields(table, TERM_KEYS, {"term", "slide", "means"}, block, "term")
         name = check.text(table, "term", block, "term")
         slide = check.text(table, "slide", block, "term")

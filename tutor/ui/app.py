@@ -26,6 +26,7 @@ from tutor.content import Deck, Library, preload
 from tutor.content.inert import inert
 from tutor.options import AppOptions
 from tutor.progress import ProgressStore
+from tutor.ui import upstream
 from tutor.ui.screens.base import MIN_HEIGHT, MIN_WIDTH
 from tutor.ui.styles import SharedStylesheet
 from tutor.ui.widgets.too_small import TooSmall
@@ -39,6 +40,8 @@ _ASCII_ARROWS = {"left": "<-", "right": "->", "up": "Up", "down": "Down"}
 
 
 _EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+
+upstream.apply()
 
 
 class StartupError(Exception):
@@ -55,7 +58,7 @@ class TutorApp(App[None]):
         Binding("q", "quit", "Quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
         Binding("question_mark", "help", "Keys"),
-        Binding("f2", "screenshot", "Screenshot", show=False),
+        Binding("f2", "take_screenshot", "Screenshot", show=False),
     ]
 
     def __init__(self, options: AppOptions, library: Library, store: ProgressStore,
@@ -81,6 +84,10 @@ class TutorApp(App[None]):
         self._save_problem: str | None = None
         self.crashed = False
         """True once Textual gave up on an unexpected error (the CLI then exits 1)."""
+        self.exit_signal: int | None = None
+        self.ending = False
+        """The app is closing: keys read with `q` (`q t` in one read) open nothing."""
+        """The signal that ended the app (SIGTERM, SIGHUP, SIGQUIT), if one did."""
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's choice, except that its Linux driver becomes one that bytes
@@ -128,10 +135,16 @@ class TutorApp(App[None]):
         def stop(signum: int) -> None:
             for other in _EXIT_SIGNALS:
                 loop.remove_signal_handler(other)
-            self.exit(return_code=128 + signum)
+            self.end_on_signal(signum)
 
         for signum in _EXIT_SIGNALS:
             loop.add_signal_handler(signum, stop, signum)
+
+    def end_on_signal(self, signum: int) -> None:
+        """End as the signal asks; the process then exits 128 + `signum`, whatever
+        fails after (after a hang-up, restoring a terminal that is gone does)."""
+        self.exit_signal = signum
+        self.exit(return_code=128 + signum)
 
     def panic(self, *renderables: RenderableType) -> None:
         self.crashed = True
@@ -167,7 +180,12 @@ class TutorApp(App[None]):
         self.screen.set_focus(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return action == "quit" or not self.too_small
+        return action == "quit" or not (self.too_small or self.ending)
+
+    def exit(self, result: None = None, return_code: int = 0,
+             message: RenderableType | None = None) -> None:
+        self.ending = True
+        super().exit(result, return_code, message)
 
     def save(self, write: Callable[[], object]) -> None:
         """Hand one change to saved progress (it returns at once: a writer thread
@@ -268,7 +286,7 @@ class TutorApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
-    def action_screenshot(self) -> None:
+    def action_take_screenshot(self) -> None:
         """Save what the terminal shows as an SVG file and say where."""
         folder = self.options.screenshot_dir or Path.cwd()
         try:

@@ -98,10 +98,19 @@ class KeyBudget:
 
 
 class LenientDriver(LinuxDriver):
-    """Textual's Linux driver; input bytes that are not UTF-8 become U+FFFD, and
-    a flood of keys (a paste typed as keys) is cut down to a person's pace."""
+    """Textual's Linux driver; input bytes that are not UTF-8 become U+FFFD, a
+    flood of keys (a paste typed as keys) is cut down to a person's pace, and
+    a terminal that is gone is not restored."""
 
     run_input_thread = _with_lenient_decoding(LinuxDriver.run_input_thread)
+
+    def stop_application_mode(self) -> None:
+        """Restore the terminal, if it is still there: after a hang-up the writes
+        fail (EIO), and the app must still end as the hang-up asked."""
+        try:
+            super().stop_application_mode()
+        except OSError:
+            pass
 
     def process_message(self, message: Message) -> None:
         if isinstance(message, events.Key):

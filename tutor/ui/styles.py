@@ -53,7 +53,7 @@ def preparse(app_class: type[App[Any]], widget_classes: Iterable[type[DOMNode]])
     folder = Path(inspect.getfile(app_class)).parent
     paths = app_class.CSS_PATH or []
     paths = [paths] if isinstance(paths, str | PurePath) else paths
-    probe = App(css_path=[folder / path for path in paths])
+    probe: App[Any] = App(css_path=[folder / path for path in paths])
     variables = probe.get_css_variables()
     sheets = [SharedStylesheet(variables=variables)]
     sheets[0].read_all(probe.css_path)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -61,15 +62,40 @@ def slide_body(slide: Slide, ascii: bool = False, demo_note: bool = True) -> Ren
     return plain(Group(*parts), ascii)
 
 
-def format_minutes(minutes: float) -> str:
+def format_minutes(minutes: float, short: bool = False) -> str:
+    """'~m min left'; `short` drops 'left' (the header says it when it fits)."""
+    left = "" if short else " left"
     if minutes >= 1:
-        return f"~{round(minutes)} min left"
-    return "<1 min left" if minutes > 0 else "done"
+        return f"~{round(minutes)} min{left}"
+    return f"<1 min{left}" if minutes > 0 else "done"
 
 
 def slide_position(deck: Deck, index: int) -> str:
     """'slide n of N · ~m min left', the part of the header never cut short."""
     return f"slide {index + 1} of {len(deck.slides)}  ·  {format_minutes(deck.minutes_left(index))}"
+
+
+HEADER_GAP = 2
+"""Columns between the header's two halves (the right one's left padding)."""
+
+
+def slide_header(deck: Deck, index: int, where: str, width: int) -> tuple[str, str]:
+    """A slide's title bar in `width` columns: ('section · where', 'slide n of N · time').
+
+    When it does not fit, the least useful part goes first: `where` (the deck
+    the learner chose), then the position and time are abbreviated to 'n/N ·
+    ~m min'. Only a section title longer than what remains is cut (by the bar).
+    """
+    section = deck.section(deck.slides[index].section).title
+    minutes = deck.minutes_left(index)
+    short = f"{index + 1}/{len(deck.slides)} · {format_minutes(minutes, short=True)}"
+    choices = [(f"{section}  ·  {where}", slide_position(deck, index)),
+               (section, slide_position(deck, index)),
+               (section, short)]
+    for left, right in choices:
+        if cell_len(left) + HEADER_GAP + cell_len(right) <= width:
+            return left, right
+    return choices[-1]
 
 
 def deck_entry(deck: Deck, seen: int, best: tuple[int, int] | None,

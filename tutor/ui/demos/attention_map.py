@@ -63,8 +63,8 @@ class AttentionMap(TrainingDemo):
 
     def _train(self) -> None:
         self.new_generation()
-        self.spec = lesson.run(self.settings, self.seed)
-        self.trainer = self.train(self.spec, MODEL, share=CPU_SHARE, seed=self.seed)
+        self.run_spec = lesson.run(self.settings, self.seed)
+        self.trainer = self.train(self.run_spec, MODEL, share=CPU_SHARE, seed=self.seed)
         if not self.running:
             self.trainer.pause()
 
@@ -91,7 +91,7 @@ class AttentionMap(TrainingDemo):
         attention = snapshot.inspection.get("attention")
         if attention is None or not len(attention):
             return None
-        return lesson.focus(attention, lesson.probe_target(self.spec, len(attention)))
+        return lesson.focus(attention, lesson.probe_target(self.run_spec, len(attention)))
 
     def _draw_sentence(self) -> None:
         view = self.query_one("#attention-sentence", LinesView)
@@ -123,7 +123,7 @@ class AttentionMap(TrainingDemo):
         lines = [title_line(self.plain("a model learns: copy the previous token"), width)]
         attention = None if snapshot is None else snapshot.inspection.get("attention")
         if attention is not None and len(attention):
-            tokens = np.asarray(self.spec.dataset.X_val)[0]
+            tokens = np.asarray(self.run_spec.dataset.X_val)[0]
             labels = [f"{t + 1}{LETTERS[k]}" for t, k in enumerate(tokens)]
             rows = self._focus(snapshot)  # type: ignore[arg-type]
             lines.append(title_line(self.plain(

@@ -68,14 +68,14 @@ def number_grids(panels: Sequence[tuple[str, np.ndarray, Cells]], display: Displ
             lines.append(line)
         columns.append((width, lines))
     height = max(len(lines) for _, lines in columns)
-    out = []
+    out: list[Text] = []
     for y in range(height):
-        row = Text()
+        joined = Text()
         for k, (width, lines) in enumerate(columns):
-            row.append_text(lines[y] if y < len(lines) else Text(" " * width))
+            joined.append_text(lines[y] if y < len(lines) else Text(" " * width))
             if k < len(columns) - 1:
-                row.append(GAP)
-        out.append(row)
+                joined.append(GAP)
+        out.append(joined)
     return out
 
 
@@ -223,8 +223,9 @@ class Convolution(TrainingDemo):
             f"{spec.name} " + ("starting" if snap is None else
                                f"{snap.step} steps {state_text(snap)}")
             for spec, snap in zip(self.specs, snaps, strict=True)))
-        if all(snap is not None and snap.state == "done" for snap in snaps):
-            c, m = snaps  # type: ignore[misc]
+        done = [snap for snap in snaps if snap is not None and snap.state == "done"]
+        if len(done) == len(snaps):
+            c, m = done
             self.lesson_visible(f"unseen offsets: CNN {c.val_accuracy:.0%}, MLP "
                                 f"{m.val_accuracy:.0%} (it scored {m.train_accuracy:.0%} on "
                                 "those it saw)")

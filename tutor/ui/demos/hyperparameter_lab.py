@@ -53,7 +53,7 @@ class HyperparameterLab(TrainingDemo):
         Binding("B", "knob('batch', 1)", "Batch up"),
         Binding("p", "knob('dropout', -1)", "Dropout down"),
         Binding("P", "knob('dropout', 1)", "Dropout up"),
-        Binding("g", "search('grid')", "Grid search"),
+        Binding("G", "search('grid')", "Grid search"),  # g: the deck's glossary
         Binding("R", "search('random')", "Random search"),
         Binding("x", "cancel", "Stop search"),
     ]
@@ -121,7 +121,7 @@ class HyperparameterLab(TrainingDemo):
                              height=TABLE_ROWS + 2))
         line = self.query_one("#hp-search", Panel)
         text = (self.search.describe() if self.search is not None
-                else "g: grid search (3 x 3) · R: random search (9 runs), over lr and dropout")
+                else "G: grid search (3 x 3) · R: random search (9 runs), over lr and dropout")
         line.set_lines([title_line(self.plain(text), line.size.width, PLAIN)])
         running = f"run {len(self.results.rows) + 1}" if self.current is not None else "ready"
         self.set_status(status_line(snapshot, running) if snapshot else "starting")

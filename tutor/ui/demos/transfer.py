@@ -12,7 +12,7 @@ test accuracies; beside it, the frozen filters and a few of the examples.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import ClassVar, cast
 
 import numpy as np
 from rich.text import Text
@@ -21,6 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 
 from tutor.lessons import transfer as lesson
+from tutor.lessons.runs import RunSpec
 from tutor.nn.datasets import Dataset
 from tutor.nn.snapshot import Snapshot
 from tutor.ui.demos.registry import register
@@ -66,7 +67,8 @@ class Transfer(TrainingDemo):
         self.target: Dataset | None = None
         self.racing = False
         self.features_pending = False
-        self.head_spec = self.scratch_spec = None
+        self.head_spec: RunSpec | None = None
+        self.scratch_spec: RunSpec | None = None
         generation, settings, seed = self.generation, self.settings, self.seed
         self.prepare(lambda: (generation, (lesson.target_task(settings, seed),
                                            lesson.pretrain_run(settings, seed))))
@@ -74,7 +76,7 @@ class Transfer(TrainingDemo):
     def published(self, source: str, snapshot: Snapshot) -> None:
         super().published(source, snapshot)
         if (source == self.source(BACKBONE) and snapshot.state == "done"
-                and not self.racing and not self.features_pending):
+                and not self.racing and not self.features_pending and self.target is not None):
             self.features_pending = True
             generation, params = self.generation, snapshot.params
             settings, target = self.settings, self.target
@@ -85,7 +87,7 @@ class Transfer(TrainingDemo):
             self.set_status(f"could not {'freeze' if self.target else 'draw'} the "
                             f"{'backbone' if self.target else 'images'}: {error}")
             return
-        generation, made = result  # type: ignore[misc]
+        generation, made = cast("tuple[int, object]", result)
         if generation != self.generation:
             return  # a restart came in between
         if isinstance(made, tuple):  # this generation's images: train the backbone
@@ -94,7 +96,7 @@ class Transfer(TrainingDemo):
             self.changed()
             return
         features = made
-        assert isinstance(features, Dataset)
+        assert isinstance(features, Dataset) and self.target is not None
         self.features_pending, self.racing = False, True
         self.head_spec = lesson.head_run(self.settings, features)
         self.scratch_spec = lesson.scratch_run(self.settings, self.target)

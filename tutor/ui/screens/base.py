@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 MIN_WIDTH = 78  # a 72-column diagram plus the slide's margins and scrollbar
 MIN_HEIGHT = 16
+BAR_PADDING = 2
+"""Columns the title bar's own padding takes (`.bar` in app.tcss)."""
 
 
 def tutor_app(screen: Screen[Any]) -> TutorApp:
@@ -36,8 +38,8 @@ class TutorScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No keys act on a screen the learner cannot see: terminal too small, or
         another screen already on top (two keys read at once: the second must not
-        act on the screen the first one left)."""
-        return self.is_active and not self.tutor.too_small
+        act on the screen the first one left), or the app closing."""
+        return self.is_active and not (self.tutor.too_small or self.tutor.ending)
 
     def compose(self) -> ComposeResult:
         yield TooSmall(MIN_WIDTH, MIN_HEIGHT)

@@ -19,9 +19,9 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tutor.content import Deck
-from tutor.ui.screens.base import TutorScreen
+from tutor.ui.screens.base import BAR_PADDING, TutorScreen
 from tutor.ui.widgets.scroller import Scroller
-from tutor.viz.cards import slide_body, slide_position
+from tutor.viz.cards import slide_body, slide_header
 
 if TYPE_CHECKING:
     from tutor.ui.demos.base import DemoWidget
@@ -91,15 +91,19 @@ class DeckScreen(TutorScreen):
         self.index = index
         slide = self.deck.slides[index]
         app = self.tutor
-        section = self.deck.section(slide.section).title
-        where = "From the quiz" if self.peek else self.deck.title
-        self.set_bar(f"{section}  ·  {where}", slide_position(self.deck, index))
+        self.show_header()
         self.query_one("#slide-title", Static).update(app.plain_text(slide.title))
         self._slide_text = slide_body(slide, app.ascii, demo_note=False)
         self.query_one("#slide-body", Static).update(self._slide_text)
         self.query_one("#slide-scroll", Scroller).scroll_home(animate=False)
         self._swap_demo()
         app.save(lambda: app.store.visit(self.deck.id, slide.id, resume=not self.peek))
+
+    def show_header(self) -> None:
+        """Section, deck, position and time left, shortened to the terminal's width."""
+        where = "From the quiz" if self.peek else self.deck.title
+        room = self.size.width - BAR_PADDING
+        self.set_bar(*slide_header(self.deck, self.index, where, room))
 
     def _swap_demo(self) -> None:
         """Remove the last slide's demo (stopping its trainers) and mount this one's."""
@@ -152,6 +156,7 @@ class DeckScreen(TutorScreen):
         super().on_resize()
         if self.is_mounted and self.query("#slide-main"):
             self.place_demo()
+            self.show_header()
 
     def scroll_text(self, rows: int) -> None:
         """Scroll the slide's text (Up/Down when its demo has the keys)."""
