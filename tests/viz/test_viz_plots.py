@@ -223,3 +223,17 @@ def test_image_values_map_to_the_ramp() -> None:
     lines = image_grid([np.array([[0.0, 1.0]])], ASCII)
     assert lines[0].plain == "  @@"
     assert all(line.plain.isascii() for line in lines)
+
+
+def test_heatmap_levels_round_colours_to_steps() -> None:
+    values = np.linspace(-1.0, 1.0, 40)[None, :]
+    smooth = heatmap(values, COLOUR, vmin=-1, vmax=1, cell_width=1, scale=False)
+    stepped = heatmap(values, COLOUR, vmin=-1, vmax=1, cell_width=1, scale=False, levels=5)
+    assert len({str(c) for c in _colours(smooth)}) > 5
+    assert len({str(c) for c in _colours(stepped)}) == 5
+    assert [line.plain for line in stepped] == [line.plain for line in smooth]
+
+
+def _colours(lines: list[Text]) -> list[object]:
+    return [style_at(line, i).color for line in lines for i in range(len(line.plain))
+            if style_at(line, i).color is not None]

@@ -24,7 +24,8 @@ SCALE_WIDTH = 10
 def heatmap(values: np.ndarray, display: Display, *, row_labels: Sequence[str] = (),
             col_labels: Sequence[str] = (), highlight_row: int | None = None,
             vmin: float | None = None, vmax: float | None = None, cell_width: int = 2,
-            diverging: bool | None = None, scale: bool = True) -> Lines:
+            diverging: bool | None = None, scale: bool = True,
+            levels: int | None = None) -> Lines:
     """Lines of equal width drawing `values` (R, C).
 
     Width: row-label column (longest label + marker + space) + C * cell_width,
@@ -33,7 +34,10 @@ def heatmap(values: np.ndarray, display: Display, *, row_labels: Sequence[str] =
     vmin/vmax default to the finite data's range; `diverging` (default: the
     range spans 0) uses a blue-grey-red ramp centred on 0. NaN draws as the
     middle of the ramp. `highlight_row` is marked ▶ (ASCII >) and, in colour,
-    drawn in bold with its label.
+    drawn in bold with its label. `levels` (odd, for a diverging ramp) rounds
+    the colours to that many steps: a map redrawn many times a second then
+    repaints only cells that changed a step, and neighbouring cells of a step
+    share their style, which a terminal receives once per run of cells.
     """
     v = np.atleast_2d(np.asarray(values, dtype=np.float64))
     n_rows, n_cols = v.shape
@@ -49,6 +53,8 @@ def heatmap(values: np.ndarray, display: Display, *, row_labels: Sequence[str] =
     if not hi > lo:
         lo, hi = lo - 0.5, lo + 0.5
     t = (v - lo) / (hi - lo)
+    if levels is not None and levels >= 2:
+        t = np.round(t * (levels - 1)) / (levels - 1)
 
     half = display.half_blocks and not row_labels
     marker_w = 2 if highlight_row is not None else 0

@@ -31,11 +31,14 @@ from tutor.viz.linechart import Series
 SHOWN_UNITS = 6
 """Hidden units drawn in the unrolled view (of `hidden`)."""
 LETTERS = "ABCD"
+HIDDEN_LEVELS = 9
+"""Shades of a hidden unit's value in [-1, 1]: enough to follow what a unit
+holds, few enough that a redraw repaints only what changed a shade."""
 
 
 @register("memory-over-time")
 class MemoryOverTime(TrainingDemo):
-    FPS = 4.0
+    FPS = 3.0
     HEIGHT = 16
     DEFAULT_CSS = """
     MemoryOverTime #memory-charts { height: 1fr; }
@@ -87,9 +90,15 @@ class MemoryOverTime(TrainingDemo):
         if not self.query(LinesView):
             return  # being taken down: the views are gone
         rnn, gated = self.snap(self.rnn_spec.name), self.snap(self.gated_spec.name)
-        self._draw_accuracy(rnn, gated)
-        self._draw_gradient(rnn, gated)
-        self._draw_unrolled(gated if self.settings.cell != "rnn" else rnn)
+        # The charts show evaluations, which come every few snapshots: between
+        # two, only the status line moves, so the charts are not drawn again.
+        shown = (self.generation, self.settings, self.size,
+                 *(None if s is None else (len(s.eval_steps), s.state) for s in (rnn, gated)))
+        if shown != getattr(self, "_charts_shown", None):
+            self._charts_shown = shown
+            self._draw_accuracy(rnn, gated)
+            self._draw_gradient(rnn, gated)
+            self._draw_unrolled(gated if self.settings.cell != "rnn" else rnn)
         self.set_status(self.plain(
             f"gap {self.settings.gap} · " + " · ".join(
                 f"{spec.name} {self._state(snap)}"
@@ -149,7 +158,8 @@ class MemoryOverTime(TrainingDemo):
         if snap is not None and "hidden_states" in snap.inspection:
             states = np.asarray(snap.inspection["hidden_states"])[0, :, :SHOWN_UNITS].T  # (U, T)
             lines += heatmap(states, self.graphics, vmin=-1.0, vmax=1.0, cell_width=cell,
-                             row_labels=[f"h{k + 1}" for k in range(len(states))], scale=False)
+                             row_labels=[f"h{k + 1}" for k in range(len(states))], scale=False,
+                             levels=HIDDEN_LEVELS)
         view.set_lines([title_line("", width, style=self.graphics.label) if not ln.plain
                         else ln for ln in lines])
 

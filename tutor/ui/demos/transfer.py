@@ -45,7 +45,7 @@ class Transfer(TrainingDemo):
     Transfer #transfer-side { width: 40; height: 1fr; margin-left: 2; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "restart", "Start over"),
+        Binding("r", "restart", "Start over (new weights)"),
     ]
 
     def compose_demo(self) -> Iterable[Widget]:
@@ -61,17 +61,28 @@ class Transfer(TrainingDemo):
         self._begin()
 
     def _begin(self) -> None:
-        """A new generation: its images (a few thousand, about 0.1 s of numpy)
-        are drawn off the UI thread, then the backbone starts training."""
+        """A new generation with new weights. The images (a few thousand,
+        about 0.1 s of numpy) are drawn once, off the UI thread, and kept:
+        starting over asks what fresh weights learn from the same pictures."""
         self.new_generation()
-        self.target: Dataset | None = None
         self.racing = False
         self.features_pending = False
         self.head_spec: RunSpec | None = None
         self.scratch_spec: RunSpec | None = None
-        generation, settings, seed = self.generation, self.settings, self.seed
-        self.prepare(lambda: (generation, (lesson.target_task(settings, seed),
-                                           lesson.pretrain_run(settings, seed))))
+        if getattr(self, "images", None) is not None:
+            self._train_backbone()
+            return
+        self.target: Dataset | None = None
+        self.images: tuple[Dataset, RunSpec] | None = None
+        generation, settings = self.generation, self.settings
+        self.prepare(lambda: (generation, (lesson.target_task(settings, 0),
+                                           lesson.pretrain_run(settings, 0))))
+
+    def _train_backbone(self) -> None:
+        assert self.images is not None
+        self.target, backbone = self.images
+        self.train(backbone, BACKBONE, share=CPU_SHARE, seed=self.seed)
+        self.changed()
 
     def published(self, source: str, snapshot: Snapshot) -> None:
         super().published(source, snapshot)
@@ -90,10 +101,9 @@ class Transfer(TrainingDemo):
         generation, made = cast("tuple[int, object]", result)
         if generation != self.generation:
             return  # a restart came in between
-        if isinstance(made, tuple):  # this generation's images: train the backbone
-            self.target, backbone = made
-            self.train(backbone, BACKBONE, share=CPU_SHARE, seed=self.seed)
-            self.changed()
+        if isinstance(made, tuple):  # the images are drawn: train the backbone
+            self.images = cast("tuple[Dataset, RunSpec]", made)
+            self._train_backbone()
             return
         features = made
         assert isinstance(features, Dataset) and self.target is not None
