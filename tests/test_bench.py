@@ -4,15 +4,19 @@ do the same maths as the engine. Speed itself is never asserted here."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tutor import bench
+from tutor.bench import cli as bench_cli
+from tutor.bench import compile_time, timing, workloads
 from tutor.bench import reference as bench_reference
-from tutor.bench import timing, workloads
+from tutor.bench import report as bench_report
+from tutor.bench.compile_time import CompileTimes
 
 WORKLOAD_KEYS = {
     "name", "engine_us", "engine_us_min", "engine_us_max", "numpy_us", "numpy_us_min",
@@ -97,21 +101,39 @@ def test_unknown_workload_is_an_error(capsys):
     assert bench.main(["--only", "nope", "--no-compile"]) == 2
 
 
-@pytest.mark.slow
-def test_quick_json_run_reports_every_documented_number(tmp_path):
-    completed = subprocess.run(
-        [sys.executable, "-m", "tutor.bench", "--quick", "--json"],
-        capture_output=True, text=True, timeout=300, check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    report = json.loads(completed.stdout)
+def _fake_compile_times(cold_s: float, first_step_s: float) -> Callable[..., CompileTimes]:
+    """Stands in for the compile subprocesses (a cold compile of every kernel
+    takes tens of seconds; `test_compile_scripts_report_their_times` runs them)."""
+
+    def measure(measured: Sequence[workloads.Workload]) -> CompileTimes:
+        warm = {w.name: {"import_s": 0.5, "numba_init_s": 0.1, "first_step_s": first_step_s}
+                for w in measured}
+        return CompileTimes(cold_s, {w.module: cold_s / len(measured) for w in measured}, warm)
+
+    return measure
+
+
+def test_quick_json_run_reports_every_documented_number(capsys, monkeypatch):
+    asked: list[str] = []
+    fake = _fake_compile_times(cold_s=3.0, first_step_s=0.05)
+
+    def measure(measured):
+        asked.extend(w.name for w in measured)
+        return fake(measured)
+
+    monkeypatch.setattr(bench_cli, "measure_compile_times", measure)
+    assert bench.main(["--quick", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
     assert report["compile_error"] is None
-    assert report["compile_cold_s"] > 0 and report["compile_warm_s"] > 0
+    assert report["compile_cold_s"] == 3.0 and report["compile_warm_s"] == 0.05
     assert report["machine"]["peak_gflops"] > 0
     names = [w["name"] for w in report["workloads"]]
     assert report["missing"] == []  # every engine model exists and ran
     assert sorted(names) == sorted(workloads.WORKLOAD_NAMES)
     assert "mlp-small" in names
+    # --quick starts one warm process per model module (the mlp-* share their kernels)
+    modules = [w.module for w in workloads.WORKLOADS if w.name in asked]
+    assert sorted(modules) == sorted({w.module for w in workloads.WORKLOADS})
     for row in report["workloads"]:
         assert WORKLOAD_KEYS <= row.keys()
         assert all(row[key] > 0 for key in WORKLOAD_KEYS - {"name"})
@@ -119,3 +141,87 @@ def test_quick_json_run_reports_every_documented_number(tmp_path):
     deep = next((w for w in report["workloads"] if w["name"] == "mlp-deep"), None)
     if deep is not None:
         assert deep["peak_gflops"] > 0 and 0 < deep["peak_share"]
+
+
+def _result(name: str, engine_us: float, numpy_us: float, difference: float = 1e-6,
+            flops: float | None = None, peak_gflops: float | None = None):
+    chosen = workloads.workload(name)
+    return timing.Result(chosen, timing.Timing((engine_us * 1e-6,)),
+                         timing.Timing((numpy_us * 1e-6,)), difference, "float64",
+                         peak_gflops=peak_gflops, flops_per_step=flops)
+
+
+def _report(results, compile_times=None, missing=None):
+    rates = {"float64": {256: 10.0}, "float32": {256: 20.0}}
+    return bench_report.Report(results, missing or {}, compile_times, None, rates, {})
+
+
+def test_targets_decide_whether_the_check_passes():
+    fast, measured = _fake_compile_times(1.0, 0.05), list(workloads.WORKLOADS[:1])
+    slow_cold, slow_warm = _fake_compile_times(60.0, 0.05), _fake_compile_times(1.0, 2.0)
+    good = _result("mlp-small", 10.0, 30.0)
+    assert good.passed
+    assert _report([good], fast(measured)).passed
+    assert not _result("mlp-small", 10.0, 15.0).passed  # 1.5x, the target is 2x
+    assert not _result("mlp-small", 10.0, 30.0, difference=0.1).passed  # not the same maths
+    # mlp-deep: 6e6 FLOPs in 1 ms is 6 GFLOP/s, against a 10 GFLOP/s peak
+    assert _result("mlp-deep", 1000.0, 1000.0, flops=6e6, peak_gflops=10.0).passed
+    assert not _result("mlp-deep", 1000.0, 1000.0, flops=6e6, peak_gflops=20.0).passed
+    assert not _report([good]).passed  # compile times not measured
+    assert not _report([good], slow_cold(measured)).passed
+    assert not _report([good], slow_warm(measured)).passed
+    assert not _report([good], fast(measured), missing={"gru": "no engine model yet"}).passed
+
+
+def test_check_exits_1_when_a_target_is_missed(capsys, monkeypatch):
+    monkeypatch.setattr(bench_cli, "measure_compile_times", _fake_compile_times(60.0, 0.05))
+    assert bench.main(["--only", "mlp-small", "--quick", "--rounds", "2", "--check"]) == 1
+    text = capsys.readouterr().out
+    assert "cold compile of every kernel: 60.0 s" in text and "FAIL" in text
+    assert "overall: some targets NOT met" in text
+
+
+def test_a_failed_compile_measurement_keeps_the_timings(capsys, monkeypatch):
+    def broken(measured):
+        raise RuntimeError("subprocess failed: boom")
+
+    monkeypatch.setattr(bench_cli, "measure_compile_times", broken)
+    assert bench.main(["--only", "gru", "--quick", "--rounds", "2", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["compile_error"] == "subprocess failed: boom"
+    assert [w["name"] for w in report["workloads"]] == ["gru"]
+    assert report["compile_cold_s"] is None and not report["passed"]
+
+
+def test_compile_scripts_report_their_times():
+    # With this session's filled cache both scripts run as they do in the
+    # bench's fresh processes, without the cold compile itself.
+    cache = Path(os.environ["NUMBA_CACHE_DIR"])
+    cold = compile_time._run_python(compile_time._COLD_SCRIPT, [], cache)
+    assert cold["total_s"] > 0
+    assert cold["per_model_s"] and all(s >= 0 for s in cold["per_model_s"].values())
+    warm = compile_time._run_python(compile_time._WARM_SCRIPT, ["mlp-small"], cache)
+    assert warm.keys() == {"import_s", "numba_init_s", "first_step_s"}
+    assert all(s > 0 for s in warm.values())
+
+
+def test_compile_times_use_one_fresh_cache_and_remove_it(monkeypatch):
+    calls: list[tuple[str, list[str], Path]] = []
+
+    def run(script, args, cache_dir):
+        assert cache_dir.is_dir() and not any(cache_dir.iterdir())  # empty: a cold start
+        calls.append((script, list(args), cache_dir))
+        if script == compile_time._COLD_SCRIPT:
+            return {"total_s": 4.0, "per_model_s": {"mlp": 4.0}}
+        return {"import_s": 0.2, "numba_init_s": 0.1, "first_step_s": 0.3 if args[0] == "gru"
+                else 0.1}
+
+    monkeypatch.setattr(compile_time, "_run_python", run)
+    chosen = [workloads.workload("mlp-small"), workloads.workload("gru")]
+    times = compile_time.measure_compile_times(chosen)
+    assert [(script, args) for script, args, _ in calls] == [
+        (compile_time._COLD_SCRIPT, []), (compile_time._WARM_SCRIPT, ["mlp-small"]),
+        (compile_time._WARM_SCRIPT, ["gru"])]
+    assert len({cache for _, _, cache in calls}) == 1
+    assert not calls[0][2].exists()
+    assert times.cold_s == 4.0 and times.warm_first_step_s == 0.3 and times.slowest_warm == "gru"

@@ -61,7 +61,7 @@ async def test_decision_guide_walks_to_a_recommendation(options_for: Options) ->
     # no ready-made model -> a pretrained one exists -> fine-tune it
     await exercise_demo(factory, ["n", "y"], expect="Recommendation")
     await exercise_demo(factory, ["y", "y", "backspace", "b", "n", "n", "n"],
-                        expect="custom model", sizes=((80, 24),))
+                        expect="custom model", sizes=((80, 24),), no_color=(False,))
 
 
 async def test_decision_guide_enter_opens_the_teaching_slide(options_for: Options) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from conftest import REAL_CONTENT
+from ui_helpers import wait_until
 
 from tutor.content import load_library
 from tutor.options import AppOptions
@@ -34,5 +35,8 @@ async def test_measured_rows_are_the_rows_the_app_shows_at_80x24(
             await pilot.pause()
             assert pane.content_region.width == BODY_WIDTH
             assert pane.content_region.height == BODY_HEIGHT
-            assert body.outer_size.height == slide_lines(slide), slide.id
+            # on a busy machine the new slide's text can take more than one refresh to lay out
+            rows = slide_lines(slide)
+            await wait_until(pilot, lambda rows=rows: body.outer_size.height == rows,
+                             what=f"slide {slide.id} to lay out as {rows} rows")
             assert pane.max_scroll_y == 0, slide.id

@@ -1,8 +1,8 @@
 """Small helpers for driving the app in tests.
 
 `exercise_demo` is the one Pilot test every live demo gets: open its slide at
-a size (with and without colour), show the demo, press its keys, leave the
-slide, and check that no trainer thread outlives it.
+80x24 in colour and at 120x40 under NO_COLOR, show the demo, press its keys,
+leave the slide, and check that no trainer thread outlives it.
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ from textual.pilot import Pilot
 D = TypeVar("D")
 TRAINER_THREAD = "dltutor-trainer"
 SIZES = ((80, 24), (120, 40))
+RUNS = (((80, 24), False), ((120, 40), True))
+"""(size, NO_COLOR) of each run: both sizes and both colour modes, each seen
+once (layout depends on the size, the NO_COLOR crash on neither)."""
 WAIT_S = 60.0
 """Longest a test waits for something that should happen soon (busy CI machines)."""
 
@@ -78,12 +81,13 @@ async def exercise_demo(
     app_factory: Callable[[], App[Any]],
     keys: Sequence[str] = (),
     *,
-    sizes: Sequence[tuple[int, int]] = SIZES,
-    no_color: Sequence[bool] = (False, True),
+    sizes: Sequence[tuple[int, int]] | None = None,
+    no_color: Sequence[bool] | None = None,
     expect: str | None = None,
     settle: Callable[[Any], bool] | None = None,
 ) -> list[str]:
-    """Open the app at every size, with and without NO_COLOR; bring the demo
+    """Open the app for each run of `RUNS` (or, given `sizes` or `no_color`,
+    at every size in every colour mode of the two); bring the demo
     on screen (`d` where it is one key away), wait for `settle(demo)` if
     given, press `keys`, check `expect` is on screen, then leave the slide
     and wait until no trainer thread is left. `app_factory` builds an app
@@ -92,17 +96,19 @@ async def exercise_demo(
     Returns the screen text seen after the keys, one per run."""
     screens: list[str] = []
     before = set(trainer_threads())
+    runs: Sequence[tuple[tuple[int, int], bool]] = RUNS
+    if sizes is not None or no_color is not None:
+        runs = [(size, grey) for size in sizes or SIZES for grey in no_color or (False, True)]
     try:
-        for size in sizes:
-            for grey in no_color:
-                if grey:
-                    os.environ["NO_COLOR"] = "1"  # each app takes it out of the environment
-                else:
-                    os.environ.pop("NO_COLOR", None)
-                app = app_factory()
-                async with app.run_test(size=size) as pilot:
-                    screens.append(await _exercise_once(pilot, keys, expect, settle))
-                await wait_for_no_trainers(before)
+        for size, grey in runs:
+            if grey:
+                os.environ["NO_COLOR"] = "1"  # each app takes it out of the environment
+            else:
+                os.environ.pop("NO_COLOR", None)
+            app = app_factory()
+            async with app.run_test(size=size) as pilot:
+                screens.append(await _exercise_once(pilot, keys, expect, settle))
+            await wait_for_no_trainers(before)
     finally:
         os.environ.pop("NO_COLOR", None)
     return screens
