@@ -106,6 +106,18 @@ class FrameworkCode(DemoWidget):
         else:
             super().action_scroll_text(rows)
 
+    def _highlighted(self, index: int) -> object:
+        """The snippet syntax-highlighted, once per snippet (Pygments takes
+        tens of milliseconds: a key switching tabs shows a kept copy)."""
+        cache: dict[int, object] = self.__dict__.setdefault("_highlights", {})
+        if index not in cache:
+            source = self.snippets[index].source
+            syntax = Syntax(source, "python", theme="ansi_dark", background_color="default")
+            text = syntax.highlight(source)
+            text.rstrip()  # highlight() ends with a newline: no blank last row
+            cache[index] = plain(text, self.ascii)
+        return cache[index]
+
     def draw(self) -> None:
         code = self.query_one("#fw-code", Static)
         if not self.snippets:
@@ -116,9 +128,7 @@ class FrameworkCode(DemoWidget):
         snippet = self.snippets[self.current]
         self.query_one("#fw-tabs", Static).update(plain(tabs(self.snippets, self.current),
                                                         self.ascii))
-        code.update(plain(Syntax(snippet.source, "python", theme="ansi_dark",
-                                 background_color="default", word_wrap=True),
-                          self.ascii))
+        code.update(self._highlighted(self.current))
         title = TITLES.get(snippet.name, snippet.name)
         scroll = self.query_one("#fw-scroll", VerticalScroll)
         more = " · ↑↓ scroll" if len(snippet.source.splitlines()) > scroll.size.height else ""
