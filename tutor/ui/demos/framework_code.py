@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
+from rich.console import RenderableType
 from rich.syntax import Syntax
 from rich.text import Text
 from textual.binding import Binding
@@ -106,10 +107,10 @@ class FrameworkCode(DemoWidget):
         else:
             super().action_scroll_text(rows)
 
-    def _highlighted(self, index: int) -> object:
+    def _highlighted(self, index: int) -> RenderableType:
         """The snippet syntax-highlighted, once per snippet (Pygments takes
         tens of milliseconds: a key switching tabs shows a kept copy)."""
-        cache: dict[int, object] = self.__dict__.setdefault("_highlights", {})
+        cache: dict[int, RenderableType] = self.__dict__.setdefault("_highlights", {})
         if index not in cache:
             source = self.snippets[index].source
             syntax = Syntax(source, "python", theme="ansi_dark", background_color="default")
