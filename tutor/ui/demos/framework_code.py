@@ -81,6 +81,7 @@ class FrameworkCode(DemoWidget):
         names = [s.name for s in self.snippets]
         self.current = names.index(first) if first in names else 0
         self.problems = problems
+        self._highlights: dict[int, RenderableType] = {}
         yield Static("", id="fw-tabs", markup=False)
         with VerticalScroll(id="fw-scroll", can_focus=False):
             yield Static("", id="fw-code", markup=False)
@@ -110,7 +111,7 @@ class FrameworkCode(DemoWidget):
     def _highlighted(self, index: int) -> RenderableType:
         """The snippet syntax-highlighted, once per snippet (Pygments takes
         tens of milliseconds: a key switching tabs shows a kept copy)."""
-        cache: dict[int, RenderableType] = self.__dict__.setdefault("_highlights", {})
+        cache = self._highlights
         if index not in cache:
             source = self.snippets[index].source
             syntax = Syntax(source, "python", theme="ansi_dark", background_color="default")

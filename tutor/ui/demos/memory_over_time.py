@@ -60,6 +60,8 @@ class MemoryOverTime(TrainingDemo):
         yield LinesView(id="memory-unrolled")
 
     def start(self) -> None:
+        self._charts_shown: tuple[object, ...] | None = None
+        """What the charts were last drawn from (see `draw`)."""
         self.settings = lesson.Settings.from_params(self.demo.params)
         self.seed = 0
         self.running = True
@@ -94,7 +96,7 @@ class MemoryOverTime(TrainingDemo):
         # two, only the status line moves, so the charts are not drawn again.
         shown = (self.generation, self.settings, self.size,
                  *(None if s is None else (len(s.eval_steps), s.state) for s in (rnn, gated)))
-        if shown != getattr(self, "_charts_shown", None):
+        if shown != self._charts_shown:
             self._charts_shown = shown
             self._draw_accuracy(rnn, gated)
             self._draw_gradient(rnn, gated)

@@ -58,6 +58,9 @@ class Transfer(TrainingDemo):
     def start(self) -> None:
         self.settings = lesson.Settings.from_params(self.demo.params)
         self.seed = 0
+        self.target: Dataset | None = None
+        self.images: tuple[Dataset, RunSpec] | None = None
+        """The new task's data and the backbone's run, drawn once (`_begin`)."""
         self._begin()
 
     def _begin(self) -> None:
@@ -69,11 +72,9 @@ class Transfer(TrainingDemo):
         self.features_pending = False
         self.head_spec: RunSpec | None = None
         self.scratch_spec: RunSpec | None = None
-        if getattr(self, "images", None) is not None:
+        if self.images is not None:
             self._train_backbone()
             return
-        self.target: Dataset | None = None
-        self.images: tuple[Dataset, RunSpec] | None = None
         generation, settings = self.generation, self.settings
         self.prepare(lambda: (generation, (lesson.target_task(settings, 0),
                                            lesson.pretrain_run(settings, 0))))
