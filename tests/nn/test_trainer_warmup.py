@@ -117,3 +117,23 @@ def test_dltutor_warmup_marks_the_groups_it_compiled(monkeypatch, tmp_path, caps
     assert main(["warmup", "--quiet", "--groups", "mlp"]) == 0
     assert capsys.readouterr().out == ""
     assert cache_folder.not_cached(["mlp"]) == ()
+
+
+def test_the_cache_folder_belongs_to_one_install(monkeypatch, tmp_path):
+    from tutor.nn import cache_folder
+
+    here = cache_folder.sources_digest()
+    copy = tmp_path / "elsewhere" / "nn"
+    copy.parent.mkdir()
+    import shutil
+    from pathlib import Path
+
+    shutil.copytree(Path(cache_folder.__file__).parent, copy,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    code = ("import importlib.util, sys; spec = importlib.util.spec_from_file_location("
+            f"'cf', {str(copy / 'cache_folder.py')!r}); m = importlib.util.module_from_spec(spec); "
+            "spec.loader.exec_module(m); print(m.sources_digest())")
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    # Same sources, another place: numba's entries there are not ours, nor our markers.
+    assert other and other != here

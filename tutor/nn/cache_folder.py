@@ -23,9 +23,13 @@ MARKER_PREFIX = "ready-"
 
 @cache
 def sources_digest() -> str:
-    """A short hash of every engine source file."""
+    """A short hash of every engine source file and of where they are
+    installed: numba keys its cache entries by each source file's path, so
+    two installs of the same version (a venv and a checkout) have different
+    kernels cached, and each needs its own markers."""
     digest = hashlib.sha256()
     root = Path(__file__).resolve().parent
+    digest.update(str(root).encode())
     for path in sorted(root.rglob("*.py")):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
