@@ -43,15 +43,23 @@ class TutorScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TooSmall(MIN_WIDTH, MIN_HEIGHT)
+        left, right = self.initial_bar()
+        plain = self.tutor.plain_text
         with Horizontal(classes="bar"):
-            yield Static("", id="bar-left", markup=False)
-            yield Static("", id="bar-right", markup=False)
+            yield Static(plain(left), id="bar-left", markup=False)
+            yield Static(plain(right), id="bar-right", markup=False)
         with Vertical(classes="body"):
             yield from self.compose_body()
         yield TutorFooter()
 
     def compose_body(self) -> Iterable[Widget]:
         raise NotImplementedError
+
+    def initial_bar(self) -> tuple[str, str]:
+        """The title bar's text when the screen is built. Text that is there from
+        the start is in the first frame; text set once mounted waits for one more
+        layout, and that frame goes out without it."""
+        return "", ""
 
     def set_bar(self, left: str, right: str = "") -> None:
         """Title bar: `left` is cut short when space runs out, `right` never is."""

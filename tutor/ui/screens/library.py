@@ -24,29 +24,33 @@ class LibraryScreen(TutorScreen):
     ]
 
     def compose_body(self) -> Iterable[Widget]:
-        yield Static("", id="notice", markup=False)
+        notices = self.notices()
+        notice = Static(self.tutor.plain_text("\n".join(notices)), id="notice", markup=False)
+        notice.display = bool(notices)
+        yield notice
         yield Static("", id="resume", markup=False)
         yield Choices(id="decks")
-        yield Static("", id="library-hint", markup=False)
+        yield Static(self.tutor.plain_text(
+            "↑ ↓ choose · Enter open · c continue · x quiz · ? keys · q quit"),
+            id="library-hint", markup=False)
 
-    @property
-    def decks(self) -> tuple[Deck, ...]:
-        return self.tutor.library.decks
-
-    def on_mount(self) -> None:
+    def initial_bar(self) -> tuple[str, str]:
         count = len(self.decks)
-        self.set_bar(f"dltutor  ·  library  ·  {self.tutor.store.participant}",
-                     f"{count} deck{'s' if count != 1 else ''}")
-        self.query_one("#library-hint", Static).update(self.tutor.plain_text(
-            "↑ ↓ choose · Enter open · c continue · x quiz · ? keys · q quit"))
+        return (f"dltutor  ·  library  ·  {self.tutor.store.participant}",
+                f"{count} deck{'s' if count != 1 else ''}")
+
+    def notices(self) -> list[str]:
+        """The start-up notice, and which decks did not load."""
         notices = [self.tutor.notice] if self.tutor.notice else []
         broken = self.tutor.library.broken()
         if broken:
             notices.append(f"Not loaded, with problems: {', '.join(sorted(broken))}. "
                            f"Run '{self.tutor.check_command()}' to see them.")
-        notice = self.query_one("#notice", Static)
-        notice.update(self.tutor.plain_text("\n".join(notices)))
-        notice.display = bool(notices)
+        return notices
+
+    @property
+    def decks(self) -> tuple[Deck, ...]:
+        return self.tutor.library.decks
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
