@@ -124,6 +124,10 @@ class Deck:
     glossary: tuple[Term, ...] = ()
     """Terms in the order the deck defines them."""
 
+    @property
+    def has_quiz(self) -> bool:
+        return bool(self.questions)
+
     def slide_index(self, slide_id: str) -> int:
         """Position of the slide with this id; KeyError if there is none."""
         for i, slide in enumerate(self.slides):

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tutor.content.loader import Library, deck_folders, load_library
+if TYPE_CHECKING:  # the loader is imported when a library is loaded, not before
+    from tutor.content.loader import Library
 
 Fingerprint = tuple[tuple[str, int, int, int, int], ...]
 
@@ -38,6 +40,8 @@ def fingerprint(root: Path) -> Fingerprint:
 def preload(root: Path) -> None:
     """Load the decks under `root` now, for `load` to hand out later. A single
     deck folder is not kept (its checks read the folders beside it)."""
+    from tutor.content.loader import deck_folders, load_library
+
     root = Path(root)
     if not root.is_dir() or deck_folders(root) == [root]:
         return
@@ -47,8 +51,15 @@ def preload(root: Path) -> None:
         _preloaded[root] = before, library
 
 
+def is_preloaded(root: Path) -> bool:
+    """Whether a library was preloaded from `root` (`load` checks it is current)."""
+    return Path(root) in _preloaded
+
+
 def load(root: Path) -> Library:
     """`load_library(root)`: the preloaded library if no file under `root` changed."""
+    from tutor.content.loader import load_library
+
     root = Path(root)
     kept = _preloaded.get(root)
     if kept is not None and kept[0] == fingerprint(root):

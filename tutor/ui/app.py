@@ -10,20 +10,24 @@ import signal
 import sqlite3
 import subprocess
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
 from textual.app import App
 from textual.binding import Binding
 from textual.driver import Driver
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.scrollbar import ScrollBarRender
 
 from tutor import locations
-from tutor.content import Deck, Library, preload
+from tutor.content import preload
 from tutor.content.inert import inert
+from tutor.content.outline import DeckCard, DeckOutline, read_outlines
 from tutor.options import AppOptions
 from tutor.progress import ProgressStore
 from tutor.ui import upstream
@@ -32,6 +36,9 @@ from tutor.ui.styles import SharedStylesheet
 from tutor.ui.widgets.too_small import TooSmall
 from tutor.viz.ascii import to_ascii
 from tutor.viz.display import Display
+
+if TYPE_CHECKING:
+    from tutor.content import Deck, Library
 
 # How keys are named in the footer and the help; arrows only without --ascii.
 _KEY_NAMES = {"pageup": "PgUp", "pagedown": "PgDn", "escape": "Esc", "enter": "Enter",
@@ -48,6 +55,10 @@ class StartupError(Exception):
     """dltutor cannot start with these options; the message says why."""
 
 
+class LibraryLoaded(Message):
+    """The checked library replaced the outline the first screen was drawn from."""
+
+
 class TutorApp(App[None]):
     # Every screen's styles, read once at start: a screen with a CSS_PATH of its
     # own makes Textual parse the whole stylesheet again when it first opens.
@@ -61,8 +72,9 @@ class TutorApp(App[None]):
         Binding("f2", "take_screenshot", "Screenshot", show=False),
     ]
 
-    def __init__(self, options: AppOptions, library: Library, store: ProgressStore,
-                 notice: str | None = None) -> None:
+    def __init__(self, options: AppOptions, library: Library | None, store: ProgressStore,
+                 notice: str | None = None,
+                 outline: tuple[DeckOutline, ...] | None = None) -> None:
         # Before App.__init__, which takes NO_COLOR out of the environment.
         self.graphics = Display.detect(ascii=options.ascii)
         """How live demos draw: glyphs and colour for this terminal."""
@@ -70,7 +82,11 @@ class TutorApp(App[None]):
         # Styles parsed once per process (a fork server parses them before forking).
         self.stylesheet = SharedStylesheet(variables=self.get_css_variables())
         self.options = options
-        self.library = library
+        if library is None and outline is None:
+            raise ValueError("TutorApp needs a library or an outline of one")
+        self._library = library
+        self._outline = outline
+        self._loading: Future[Library] | None = None
         self.store = store
         self.notice = notice
         self.ascii = options.ascii
@@ -121,6 +137,8 @@ class TutorApp(App[None]):
         if self.notice:
             self.notify(self.notice, title="Saved progress", severity="warning", timeout=10)
         self.check_size()
+        if self._library is None:
+            self.call_after_refresh(self._load_library)
         self.set_interval(1.0, self.check_saving)
         if not self.is_headless:
             self._exit_on_signals()
@@ -156,6 +174,55 @@ class TutorApp(App[None]):
         for process in self._warm_processes:  # a half-filled cache is finished next time
             if process.poll() is None:
                 process.terminate()
+
+    # -- the decks ----------------------------------------------------------
+
+    @property
+    def library(self) -> Library:
+        """The checked decks. Started from an outline, the app loads them in a
+        thread after the first frame; asked for sooner, it waits for them."""
+        if self._library is None:
+            if self._loading is None:
+                self._library = preload.load(self.options.content_dir)
+            else:
+                self._library = self._loading.result()
+        return self._library
+
+    @property
+    def library_loaded(self) -> bool:
+        return self._library is not None
+
+    @property
+    def catalog(self) -> Sequence[DeckCard]:
+        """The decks as the library lists them: checked ones once they are loaded."""
+        if self._library is None and self._outline is not None:
+            return self._outline
+        return self.library.decks
+
+    def _load_library(self) -> None:
+        """Check the decks in a thread; the library screen is told when they are in."""
+        loading: Future[Library] = Future()
+        self._loading = loading
+
+        def load() -> None:
+            try:
+                loading.set_result(preload.load(self.options.content_dir))
+            except BaseException as exc:  # re-raised where `library` is read
+                loading.set_exception(exc)
+            self.post_message(LibraryLoaded())
+
+        threading.Thread(target=load, name="dltutor-library", daemon=True).start()
+
+    def on_library_loaded(self, _message: LibraryLoaded) -> None:
+        outline = self._outline
+        library = self.library  # the error, if loading failed, surfaces here
+        self._outline = None
+        if outline != tuple(outline_of(deck) for deck in library.decks) or library.problems:
+            from tutor.ui.screens.library import LibraryScreen
+
+            for screen in self.screen_stack:
+                if isinstance(screen, LibraryScreen):
+                    screen.library_changed()
 
     @property
     def too_small(self) -> bool:
@@ -314,8 +381,25 @@ def resolve_slide(deck: Deck, slide: str | None) -> int:
             f"from 1 to {len(deck.slides)})") from None
 
 
+def outline_of(deck: Deck) -> DeckOutline:
+    """What the library shows of a checked deck, to compare with an outline."""
+    from tutor.content.outline import SlideOutline
+
+    return DeckOutline(deck.id, deck.title, deck.summary, deck.minutes, deck.prerequisites,
+                       tuple(SlideOutline(s.id, s.title) for s in deck.slides), deck.has_quiz,
+                       deck.order)
+
+
 def make_app(options: AppOptions) -> TutorApp:
-    """Load the decks and the learner's progress, and build the app."""
+    """Load the decks (or, to start sooner, their outline: see
+    `tutor.content.outline`) and the learner's progress, and build the app."""
+    if not options.deck:
+        outline = None if preload.is_preloaded(options.content_dir) else \
+            read_outlines(options.content_dir)
+        if outline is not None:
+            store, notice = ProgressStore.open(options.state_dir, options.participant,
+                                               options.room_link)
+            return TutorApp(options, None, store, notice, outline=outline)
     library = preload.load(options.content_dir)
     if not library.decks:
         problems = "\n".join(str(p) for p in library.problems)

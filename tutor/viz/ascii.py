@@ -215,3 +215,8 @@ class AsciiOnly:
                 yield segment
             else:
                 yield Segment(to_ascii_glyphs(segment.text), segment.style)
+
+
+def plain(renderable: RenderableType, ascii: bool) -> RenderableType:
+    """`renderable` drawn with ASCII characters only when `ascii` is set."""
+    return AsciiOnly(renderable) if ascii else renderable

@@ -1,4 +1,4 @@
-"""Rich renderables for the text screens: slides, library entries, quiz cards.
+"""Rich renderables for the text screens: slides and quiz cards.
 
 Pure functions of content and state, testable by rendering to a Console.
 """
@@ -16,12 +16,7 @@ from tutor.content.demos import demo_title
 from tutor.content.inert import inert
 from tutor.content.model import Deck, Slide
 from tutor.quiz import CHOICE_KEYS, Answer, RoundQuestion, Score
-from tutor.viz.ascii import AsciiOnly, ascii_markdown, maths_to_ascii, to_ascii
-
-
-def plain(renderable: RenderableType, ascii: bool) -> RenderableType:
-    """`renderable` drawn with ASCII characters only when `ascii` is set."""
-    return AsciiOnly(renderable) if ascii else renderable
+from tutor.viz.ascii import ascii_markdown, maths_to_ascii, plain, to_ascii
 
 
 def shown(ascii: bool) -> Callable[[str], str]:
@@ -96,24 +91,6 @@ def slide_header(deck: Deck, index: int, where: str, width: int) -> tuple[str, s
         if cell_len(left) + HEADER_GAP + cell_len(right) <= width:
             return left, right
     return choices[-1]
-
-
-def deck_entry(deck: Deck, seen: int, best: tuple[int, int] | None,
-               resume_at: int | None) -> Text:
-    """One deck in the library: title, summary, length and the learner's progress."""
-    text = Text()
-    text.append(inert(deck.title), style="bold")
-    text.append(f"\n{inert(deck.summary)}\n", style="")
-    facts = [f"{len(deck.slides)} slides", f"{deck.minutes:g} min"]
-    if deck.prerequisites:
-        facts.append("after: " + inert(", ".join(deck.prerequisites)))
-    text.append("  ·  ".join(facts), style="dim")
-    progress = [f"seen {seen}/{len(deck.slides)}"]
-    if resume_at is not None:
-        progress.append(f"left off at slide {resume_at + 1}")
-    progress.append(f"best quiz {best[0]}/{best[1]}" if best else "quiz not taken")
-    text.append("\n" + "  ·  ".join(progress), style="italic")
-    return text
 
 
 def choice_label(position: int) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.binding import Binding
@@ -10,10 +11,14 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tutor.content import Deck
+from tutor.content.outline import DeckCard
 from tutor.ui.screens.base import TutorScreen
 from tutor.ui.widgets.choices import Choices
-from tutor.viz.cards import deck_entry, plain
+from tutor.viz.ascii import plain
+from tutor.viz.deck_entry import deck_entry
+
+if TYPE_CHECKING:
+    from tutor.content import Deck
 
 
 class LibraryScreen(TutorScreen):
@@ -42,18 +47,30 @@ class LibraryScreen(TutorScreen):
     def notices(self) -> list[str]:
         """The start-up notice, and which decks did not load."""
         notices = [self.tutor.notice] if self.tutor.notice else []
-        broken = self.tutor.library.broken()
+        broken = self.tutor.library.broken() if self.tutor.library_loaded else set()
         if broken:
             notices.append(f"Not loaded, with problems: {', '.join(sorted(broken))}. "
                            f"Run '{self.tutor.check_command()}' to see them.")
         return notices
 
     @property
-    def decks(self) -> tuple[Deck, ...]:
-        return self.tutor.library.decks
+    def decks(self) -> Sequence[DeckCard]:
+        """The decks listed: an outline of them until the checked ones are loaded."""
+        return self.tutor.catalog
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
+        self.refresh_entries()
+
+    def library_changed(self) -> None:
+        """The checked decks differ from the outline first shown (a deck has
+        problems, or changed in between): list them, and say what did not load."""
+        count = len(self.decks)
+        self.set_bar(self.initial_bar()[0], f"{count} deck{'s' if count != 1 else ''}")
+        notices = self.notices()
+        notice = self.query_one("#notice", Static)
+        notice.update(self.tutor.plain_text("\n".join(notices)))
+        notice.display = bool(notices)
         self.refresh_entries()
 
     def refresh_entries(self) -> None:
@@ -88,7 +105,7 @@ class LibraryScreen(TutorScreen):
         options.highlighted = keep if keep is not None else 0
         options.focus()
 
-    def resume_point(self) -> tuple[Deck, int] | None:
+    def resume_point(self) -> tuple[DeckCard, int] | None:
         """The deck and slide the learner was on most recently."""
         store = self.tutor.store
         recent = store.recent_position()
@@ -101,7 +118,7 @@ class LibraryScreen(TutorScreen):
                 return deck, index
         return None
 
-    def highlighted_deck(self) -> Deck | None:
+    def highlighted_deck(self) -> DeckCard | None:
         options = self.query_one("#decks", Choices)
         if options.highlighted is None:
             return None
@@ -113,9 +130,18 @@ class LibraryScreen(TutorScreen):
         if self.is_active:  # a second Enter queued behind the one that opened a deck
             self.action_open()
 
+    def checked(self, card: DeckCard | None) -> Deck | None:
+        """The loaded deck a library entry stands for (None if it did not load)."""
+        if card is None:
+            return None
+        try:
+            return self.tutor.library.get(card.id)
+        except KeyError:  # it had problems: the list is redrawn without it
+            return None
+
     def action_open(self) -> None:
         """Open the deck; if it was left part-way, ask: continue there or start over."""
-        deck = self.highlighted_deck()
+        deck = self.checked(self.highlighted_deck())
         if deck is None:
             return
         left_at = _index_or_none(deck, self.tutor.store.last_slide(deck.id))
@@ -136,13 +162,14 @@ class LibraryScreen(TutorScreen):
 
     def action_continue(self) -> None:
         resume = self.resume_point()
-        if resume is None:
+        deck = self.checked(resume[0]) if resume else None
+        if resume is None or deck is None:
             self.notify("Nothing to continue yet: open a deck with Enter.")
             return
-        self.tutor.open_deck(*resume)
+        self.tutor.open_deck(deck, deck.slide_index(resume[0].slides[resume[1]].id))
 
     def action_quiz(self) -> None:
-        deck = self.highlighted_deck()
+        deck = self.checked(self.highlighted_deck())
         if deck is None:
             return
         if not deck.questions:
@@ -151,7 +178,7 @@ class LibraryScreen(TutorScreen):
         self.tutor.open_quiz(deck)
 
 
-def _index_or_none(deck: Deck, slide_id: str | None) -> int | None:
+def _index_or_none(deck: DeckCard, slide_id: str | None) -> int | None:
     if slide_id is None:
         return None
     try:
