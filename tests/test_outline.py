@@ -1,0 +1,87 @@
+"""The outline the first screen is drawn from agrees with the checked decks,
+steps aside on anything unusual, and a deck it let through that fails the
+full check leaves the list once the check is in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from ui_helpers import screen_text, wait_until
+
+from tutor import locations
+from tutor.content import load_library
+from tutor.content.outline import read_outlines
+from tutor.options import AppOptions
+from tutor.ui.app import make_app, outline_of
+
+Options = Callable[..., AppOptions]
+SIZE = (100, 30)
+
+
+@pytest.mark.parametrize("root", ["bundled", "fixtures"])
+def test_the_outline_says_what_the_checked_library_says(root: str, good_content: Path) -> None:
+    folder = locations.content_dir() if root == "bundled" else good_content
+    outlines = read_outlines(folder)
+    library = load_library(folder)
+    assert outlines is not None and not library.problems
+    assert outlines == tuple(outline_of(deck) for deck in library.decks)
+
+
+@pytest.mark.parametrize("damage", [
+    "a folder beside the decks that is not one",
+    "a slide without front matter",
+    "front matter never closed",
+    "a slide without a title",
+    "a deck.toml that is not TOML",
+    "minutes that are not a number",
+    "a slide that is not UTF-8",
+])
+def test_anything_unusual_leaves_the_outline_to_the_careful_loader(
+        damage: str, good_content: Path) -> None:
+    slide = good_content / "alpha" / "slides" / "020-s2.md"
+    deck_file = good_content / "beta" / "deck.toml"
+    match damage:
+        case "a folder beside the decks that is not one":
+            (good_content / "notes").mkdir()
+        case "a slide without front matter":
+            slide.write_text("just text\n")
+        case "front matter never closed":
+            slide.write_text("---\nid: s2\ntitle: Two\n")
+        case "a slide without a title":
+            slide.write_text(slide.read_text().replace("title:", "heading:"))
+        case "a deck.toml that is not TOML":
+            deck_file.write_text("title = \n")
+        case "minutes that are not a number":
+            deck_file.write_text(deck_file.read_text().replace("minutes = ", "minutes = 'x' #", 1))
+        case "a slide that is not UTF-8":
+            slide.write_bytes(slide.read_bytes() + b"\xff\n")
+    assert read_outlines(good_content) is None
+    assert read_outlines(good_content / "alpha") is None  # a single deck: never outlined
+
+
+async def test_a_deck_that_fails_the_full_check_leaves_the_list(
+        good_content: Path, options_for: Options) -> None:
+    # The outline reads only deck.toml and the slides' front matter: a quiz
+    # answer out of range is the full check's to find.
+    quiz = good_content / "alpha" / "quiz.toml"
+    quiz.write_text(quiz.read_text().replace("answer = ", "answer = 9 #", 1))
+    assert read_outlines(good_content) is not None
+    app = make_app(options_for(good_content))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.library_loaded)
+        await wait_until(pilot, lambda: "Not loaded, with problems: alpha" in screen_text(app))
+        text = screen_text(app)
+        assert "1 deck" in text and "Alpha deck" not in text and "Beta deck" in text
+
+
+async def test_the_library_is_checked_after_the_first_frame_not_before(
+        good_content: Path, options_for: Options) -> None:
+    app = make_app(options_for(good_content))
+    assert not app.library_loaded
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.library_loaded)
+        assert [deck.id for deck in app.catalog] == ["beta", "alpha"]
+        await pilot.press("enter")  # opens the checked deck
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "DeckScreen")
