@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import select
+import selectors
 import subprocess
 import sys
 import threading
@@ -15,7 +16,14 @@ import pytest
 from textual import events
 from textual.drivers.linux_driver import LinuxDriver
 
-from tutor.ui.driver import LenientDriver
+from tutor.ui.driver import LenientDriver, QuietSelector
+
+
+def _stop_input(driver: LinuxDriver) -> None:
+    """What `disable_input` does to end the input loop, without a terminal."""
+    driver.exit_event.set()
+    if isinstance(driver, LenientDriver):
+        driver.wake_input()
 
 
 def _feed(driver_class: type[LinuxDriver], data: bytes) -> tuple[list[str], BaseException | None]:
@@ -48,7 +56,7 @@ def _feed(driver_class: type[LinuxDriver], data: bytes) -> tuple[list[str], Base
     thread.start()
     os.write(write, data + b"z")
     got_end.wait(30)
-    driver.exit_event.set()
+    _stop_input(driver)
     thread.join(30)
     os.close(read)
     os.close(write)
@@ -107,7 +115,7 @@ def test_the_driver_drops_keys_beyond_the_budget(monkeypatch: pytest.MonkeyPatch
         os.write(write, b"x" * 4096)
     os.write(write, b"\x1b[I")  # focus came back: not a key, never dropped
     assert focused.wait(120)
-    driver.exit_event.set()
+    _stop_input(driver)
     thread.join(30)
     os.close(read)
     os.close(write)
@@ -137,3 +145,64 @@ def test_a_terminal_that_goes_away_without_a_hang_up_ends_the_app(tmp_path: Path
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+class _RecordingSelector:
+    """Stands in for the select call: records each timeout it is given."""
+
+    def __init__(self, ready: list[object]) -> None:
+        self.ready, self.timeouts = ready, []
+
+    def select(self, timeout: float | None) -> list[object]:
+        self.timeouts.append(timeout)
+        return self.ready
+
+
+def test_the_input_loop_sleeps_while_the_terminal_is_quiet() -> None:
+    now = [0.0]
+    selector = QuietSelector(linger=0.5, clock=lambda: now[0])
+    fake = _RecordingSelector([])
+    inner, selector._inner = selector._inner, fake  # type: ignore[assignment]
+    try:
+        selector.select(0.1)  # just started: the terminal is answering queries
+        now[0] = 1.0
+        selector.select(0.1)  # quiet: wait for the next byte, however long
+        fake.ready = [(selectors.SelectorKey(0, 0, selectors.EVENT_READ, None),
+                       selectors.EVENT_READ)]
+        assert selector.select(None)  # input: a lone Escape may follow...
+        fake.ready = []
+        selector.select(0.1)  # ...so the loop ticks again for a moment
+        now[0] = 1.6
+        selector.select(0.1)
+        selector._closing = True  # what wake() sets: the loop must see its exit flag
+        selector.select(0.1)
+        assert fake.timeouts == [0.1, None, None, 0.1, None, 0.1]
+    finally:
+        selector._inner = inner
+        selector.close()
+
+
+def test_a_lone_escape_is_reported_from_a_quiet_loop_and_input_stops_when_asked() -> None:
+    read, write = os.pipe()
+    driver = LenientDriver.__new__(LenientDriver)
+    driver.fileno, driver.exit_event, driver._debug = read, threading.Event(), False
+    driver._in_band_window_resize = False
+    escape = threading.Event()
+
+    def collect(message: object) -> None:
+        if isinstance(message, events.Key) and message.key == "escape":
+            escape.set()
+
+    driver.process_message = collect  # type: ignore[method-assign]
+    thread = threading.Thread(target=driver.run_input_thread)
+    thread.start()
+    while driver._input_selector is None:
+        time.sleep(0.01)
+    driver._input_selector._busy_until = 0.0  # as after a quiet while: asleep in select
+    os.write(write, b"\x1b")  # Escape alone: reported once no byte follows it
+    assert escape.wait(30)
+    _stop_input(driver)  # asleep or not, the loop ends when asked
+    thread.join(30)
+    assert not thread.is_alive()
+    os.close(read)
+    os.close(write)

@@ -352,5 +352,11 @@ async def test_a_held_up_save_is_reported_kept_and_written_later(
         assert any("Not saved yet" in n.message for n in app._notifications)
         blocker.execute("ROLLBACK")
         assert app.store.flush(60)
+        for _ in range(600):  # told once it got through; then nothing is watched
+            if app._save_watch is None:
+                break
+            await pilot.pause(0.05)
+        assert any("Everything is saved now" in n.message for n in app._notifications)
+        assert app._save_watch is None  # an idle app has no timer waking it for this
     blocker.close()
     assert saved(app).last_slide("alpha") == "a2"

@@ -23,6 +23,7 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.scrollbar import ScrollBarRender
+from textual.timer import Timer
 
 from tutor import locations
 from tutor.content import preload
@@ -98,6 +99,7 @@ class TutorApp(App[None]):
         self.last_deck: str | None = None
         """Id of the deck opened last in this session (the library highlights it)."""
         self._save_problem: str | None = None
+        self._save_watch: Timer | None = None
         self.crashed = False
         """True once Textual gave up on an unexpected error (the CLI then exits 1)."""
         self.exit_signal: int | None = None
@@ -139,7 +141,6 @@ class TutorApp(App[None]):
         self.check_size()
         if self._library is None:
             self.call_after_refresh(self._load_library)
-        self.set_interval(1.0, self.check_saving)
         if not self.is_headless:
             self._exit_on_signals()
 
@@ -262,9 +263,15 @@ class TutorApp(App[None]):
         except (sqlite3.Error, OSError) as exc:
             self.notify(f"Progress could not be saved: {exc}", title="Saved progress",
                         severity="error", timeout=8)
+        if self._save_watch is None:  # watched while writes wait; an idle app never wakes
+            self._save_watch = self.set_interval(1.0, self.check_saving)
 
     def check_saving(self) -> None:
         """Tell the learner once when writes are held up, and once when they got through."""
+        if not self.store.pending and self._save_problem is None and self._save_watch:
+            self._save_watch.stop()
+            self._save_watch = None
+            return
         problem = self.store.problem if self.store.pending else None
         if problem and not self._save_problem:
             self.notify(f"Not saved yet ({problem}): {self.store.pending} change(s) wait and "
