@@ -69,11 +69,25 @@ def _open_room_database(room_dir: Path) -> RoomWriter | str:
         return str(exc)
 
 
-def _warm_up(cache_dir: Path) -> None:
+def _warm_up(cache_dir: Path, python: str = sys.executable) -> bool:
+    """Compile the kernels into the cache every session uses; False (and a
+    warning) if that failed: sessions then compile what they need on demand."""
     print("compiling the engine's kernels (once per machine and version)...", flush=True)
     env = dict(os.environ, **{locations.CACHE_DIR_ENV: str(cache_dir)})
-    subprocess.run([sys.executable, "-m", "tutor", "warmup"], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    env.pop("NUMBA_CACHE_DIR", None)  # sessions never see it: fill the cache they read
+    try:
+        done = subprocess.run([python, "-m", "tutor", "warmup"], env=env,
+                              stdout=subprocess.DEVNULL, check=False)
+    except OSError as exc:
+        failed = str(exc)
+    else:
+        if done.returncode == 0:
+            return True
+        failed = f"it exited with status {done.returncode}"
+    print(f"dltutor serve: warning: the kernels were not compiled ({failed}); serving "
+          "anyway, each session compiles what it needs when first used (a few seconds)",
+          file=sys.stderr, flush=True)
+    return False
 
 
 def open_log(room_dir: Path) -> TextIO:
@@ -128,9 +142,15 @@ def cmd_serve(argv: Sequence[str]) -> int:
         parser.error(f"--authorized-keys: no file {keys}")
     code = None if args.no_code else args.code or (None if keys else new_code())
 
+    from tutor.cli import cache_refusal
     from tutor.workshop.hostkey import HostKeyError, fingerprint, load_or_create
     from tutor.workshop.server import ServeSettings
 
+    try:  # the cache every session and the warm-up share; its pickles run code
+        cache_dir = locations.kernel_cache_dir()
+    except locations.UnsafeDirectory as exc:
+        print(cache_refusal("dltutor serve", exc), file=sys.stderr)
+        return 2
     room_dir = _room_dir(args.dir)
     try:
         locations.make_private_dirs(room_dir)
@@ -151,7 +171,6 @@ def cmd_serve(argv: Sequence[str]) -> int:
         note = sqlite_note()
         if note:
             print(f"note: {note}", file=sys.stderr)
-        cache_dir = locations.kernel_cache_dir()
         if not args.no_warmup:
             _warm_up(cache_dir)
         limits.max_sessions = args.max_sessions
