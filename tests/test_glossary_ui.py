@@ -47,3 +47,29 @@ async def test_a_deck_without_a_glossary_says_so(
         await pilot.press("g")
         await pilot.pause()
         assert isinstance(app.screen, DeckScreen)
+
+
+async def test_markup_in_a_term_is_shown_as_written_and_does_nothing_when_clicked(
+        good_content: Path, options_for: Callable[..., AppOptions]) -> None:
+    trap = "[@click=app.quit]Click me[/]"
+    glossary = good_content / "alpha" / "glossary.toml"
+    glossary.write_text(glossary.read_text()
+                        .replace('term = "list"', f'term = "[b]list[/b] {trap}"')
+                        .replace('"points written one under another"', f'"{trap} [i]points[/i]"'))
+    slide = good_content / "alpha" / "slides" / "010-s1.md"
+    slide.write_text(slide.read_text().replace("Alpha slide 1", f"Alpha [u]one[/u] {trap}"))
+    app = make_app(options_for(good_content, deck="alpha"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, GlossaryScreen)
+        prompt = app.screen.query_one(OptionList).get_option_at_index(0).prompt
+        assert str(prompt).splitlines() == [f"[b]list[/b] {trap}: {trap} [i]points[/i]",
+                                            f"   slide 1, Alpha [u]one[/u] {trap}"]
+        lines = screen_text(app).splitlines()
+        first = next(row for row, line in enumerate(lines) if "Click me" in line)
+        assert f"[b]list[/b] {trap}:" in lines[first]  # drawn as written
+        await pilot.click(offset=(lines[first].index("Click me"), first))
+        await pilot.pause()  # the click picks the term, as any click on it would
+        assert app.is_running and app.return_code is None
+        assert isinstance(app.screen, DeckScreen) and app.screen.index == 0

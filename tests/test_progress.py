@@ -123,6 +123,23 @@ def test_a_newer_schema_is_refused_and_left_alone(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(f"{FILE_NAME}.corrupt-*"))
 
 
+def test_a_newer_schema_with_other_columns_is_refused_and_left_alone(tmp_path: Path) -> None:
+    store, _ = ProgressStore.open(tmp_path, "ana")
+    store.visit("dl", "a")
+    store.close()
+    db = sqlite3.connect(tmp_path / FILE_NAME)
+    db.execute("UPDATE meta SET value='2' WHERE key='schema'")
+    db.execute("ALTER TABLE attempt RENAME COLUMN right TO points")  # a change a format 2 may make
+    db.execute("ALTER TABLE seen ADD COLUMN seconds REAL")
+    db.commit()
+    db.close()
+    before = (tmp_path / FILE_NAME).read_bytes()
+    with pytest.raises(NewerState, match=r"newer dltutor.*format 2"):
+        ProgressStore.open(tmp_path, "ana")
+    assert (tmp_path / FILE_NAME).read_bytes() == before
+    assert not list(tmp_path.glob(f"{FILE_NAME}.corrupt-*"))
+
+
 def test_a_lock_held_by_another_program_delays_writes_and_loses_none(tmp_path: Path) -> None:
     store, _ = ProgressStore.open(tmp_path, "ana")
     store.visit("dl", "a")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -107,3 +108,28 @@ def test_writes_that_outlive_the_session_are_journaled_and_replayed(
     store, _ = ProgressStore.open(tmp_path, "ana")
     assert store.best_score("dl") == (1, 1)
     assert not list(tmp_path.glob(f"{FILE_NAME}.pending-*"))
+
+
+def _journal(path: Path, slide: str, mode: int = 0o600) -> Path:
+    path.write_text(json.dumps({"participant": "ana",
+                                "ops": [["visit", "dl", slide, True, "2026-01-01T00:00:00"]]}))
+    path.chmod(mode)
+    return path
+
+
+def test_only_journals_the_user_alone_could_write_are_replayed(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    state.mkdir()
+    store, _ = ProgressStore.open(state, "ana")
+    store.close()
+    planted = tmp_path / "elsewhere.json"  # a journal of the right shape, outside
+    _journal(planted, "via-link")
+    link = state / f"{FILE_NAME}.pending-1-link.json"
+    link.symlink_to(planted)
+    open_to_all = _journal(state / f"{FILE_NAME}.pending-2-open.json", "by-anyone", 0o666)
+    ours = _journal(state / f"{FILE_NAME}.pending-3-ours.json", "kept")
+    store, _ = ProgressStore.open(state, "ana")
+    assert store.seen("dl") == {"kept"}
+    store.close()
+    assert not ours.exists()  # replayed, then removed
+    assert link.is_symlink() and planted.exists() and open_to_all.exists()  # left alone

@@ -119,13 +119,18 @@ def cmd_check(argv: Sequence[str]) -> int:
     return 0
 
 
+def cache_refusal(prog: str, exc: locations.UnsafeDirectory) -> str:
+    """What `prog` says when it refuses a kernel cache others could write."""
+    return f"{prog}: refusing the kernel cache: {exc}"
+
+
 def _unsafe_cache() -> str | None:
     """Why the kernel cache may not be used (others could plant code there), or None."""
     try:
         chosen = os.environ.get("NUMBA_CACHE_DIR")
         locations.private_cache(Path(chosen)) if chosen else locations.kernel_cache_dir()
     except locations.UnsafeDirectory as exc:
-        return f"dltutor: refusing the kernel cache: {exc}"
+        return cache_refusal("dltutor", exc)
     except OSError:  # unusable for another reason: the engine falls back on its own
         pass
     return None

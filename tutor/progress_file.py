@@ -140,25 +140,33 @@ def connect(path: Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
     return db
 
 
+def _schema_version(db: sqlite3.Connection) -> str | None:
+    """The format the file says it has, if it has dltutor's meta table."""
+    if not _COLUMNS["meta"] <= {row[1] for row in db.execute("PRAGMA table_info(meta)")}:
+        return None
+    row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+    return None if row is None else str(row[0])
+
+
 def _check(db: sqlite3.Connection, path: Path) -> bool:
     """Raise CorruptState / NewerState if the file cannot be used; True if it has our schema."""
     if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
         raise CorruptState(f"{path} failed its integrity check")
+    # The format first: a newer one may have changed the tables, and must be
+    # left alone rather than mistaken for a damaged file and set aside.
+    version = _schema_version(db)
+    if version is not None and not (version.isdigit() and int(version) <= SCHEMA_VERSION):
+        raise NewerState(
+            f"saved progress in {path} was written by a newer dltutor (format {version}; this "
+            f"one reads up to {SCHEMA_VERSION}). Upgrade dltutor, or use --state-dir to keep "
+            "separate progress; the file was left as it is.")
     found_any = False
     for table, wanted in _COLUMNS.items():
         found = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
         if found and not wanted <= found:
             raise CorruptState(f"{path}: table {table} is not dltutor's")
         found_any = found_any or bool(found)
-    if not found_any:
-        return False
-    row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-    if row and not (row[0].isdigit() and int(row[0]) <= SCHEMA_VERSION):
-        raise NewerState(
-            f"saved progress in {path} was written by a newer dltutor (format {row[0]}; this "
-            f"one reads up to {SCHEMA_VERSION}). Upgrade dltutor, or use --state-dir to keep "
-            "separate progress; the file was left as it is.")
-    return row is not None and all(
+    return found_any and version is not None and all(
         db.execute(f"PRAGMA table_info({t})").fetchone() for t in _COLUMNS)
 
 

@@ -27,6 +27,7 @@ import os
 import secrets
 import socket
 import sqlite3
+import stat
 import threading
 from collections import deque
 from collections.abc import Iterable
@@ -319,26 +320,55 @@ def write_journal(path: Path, participant: str, ops: list[Op]) -> None:
 
 def replay_journals(state_dir: Path, db: sqlite3.Connection) -> int:
     """Write what ended sessions left in journals, oldest first, then remove them
-    (under the directory lock). Returns how many were replayed."""
-    journals = [p for p in Path(state_dir).glob(f"{PENDING}*.json")
-                if not p.is_symlink() and p.is_file()]
+    (under the directory lock). Returns how many were replayed.
+
+    The state directory may be one others can write: only a journal this user
+    wrote and alone could change is applied (others could name any participant
+    in it); anything else is left where it is, unread and undeleted."""
+    journals = sorted(Path(state_dir).glob(f"{PENDING}*.json"), key=_age)
     if not journals:
         return 0
     replayed = 0
     with directory_lock(state_dir):
-        for journal in sorted(journals, key=_age):
+        for journal in journals:
+            opened = _read_own_journal(journal)
+            if opened is None:
+                continue
+            data, identity = opened
             try:
-                data = json.loads(journal.read_text(encoding="utf-8"))
                 who, ops = str(data["participant"]), list(data["ops"])
                 ids = {int(k): int(v) for k, v in data.get("row_ids", {}).items()}
-            except FileNotFoundError:
-                continue  # replayed meanwhile by another process
-            except (ValueError, KeyError, TypeError, AttributeError):
+                apply_batch(db, who, ops, ids)
+            except (ValueError, KeyError, TypeError, AttributeError, sqlite3.IntegrityError):
                 continue  # not ours to read: left as it is for a person to look at
-            apply_batch(db, who, ops, ids)
-            journal.unlink()
+            with contextlib.suppress(FileNotFoundError):
+                if os.path.samestat(os.lstat(journal), identity):
+                    journal.unlink()
             replayed += 1
     return replayed
+
+
+MAX_JOURNAL_BYTES = 16 * 1024 * 1024
+"""Far above what a session queues (a few hundred bytes a change)."""
+
+
+def _read_own_journal(path: Path) -> tuple[Any, os.stat_result] | None:
+    """The parsed journal and its identity, or None unless it is a regular file
+    (reached without a link) owned by this user and writable by nobody else."""
+    try:
+        # O_NONBLOCK: a FIFO planted under a journal's name must not hang the open.
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None  # a link (ELOOP), gone (replayed meanwhile), or not ours to open
+    with os.fdopen(fd, "rb") as source:
+        info = os.fstat(fd)
+        if (not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid()
+                or info.st_mode & 0o022 or info.st_size > MAX_JOURNAL_BYTES):
+            return None
+        try:
+            return json.loads(source.read(MAX_JOURNAL_BYTES)), info
+        except (OSError, ValueError):
+            return None
 
 
 def _age(path: Path) -> float:

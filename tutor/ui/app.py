@@ -362,6 +362,10 @@ class TutorApp(App[None]):
 
     def action_take_screenshot(self) -> None:
         """Save what the terminal shows as an SVG file and say where."""
+        if self.options.room_link is not None:  # the server's disk: no participant may fill it
+            self.notify("Screenshots are not available in a workshop session.",
+                        title="Screenshot")
+            return
         folder = self.options.screenshot_dir or Path.cwd()
         try:
             path = self.save_screenshot(path=str(folder))

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import platformdirs
 
@@ -69,11 +69,37 @@ def _open_room_database(room_dir: Path) -> RoomWriter | str:
         return str(exc)
 
 
-def _warm_up(cache_dir: Path) -> None:
+def _warm_up(cache_dir: Path, python: str = sys.executable) -> bool:
+    """Compile the kernels into the cache every session uses; False (and a
+    warning) if that failed: sessions then compile what they need on demand."""
     print("compiling the engine's kernels (once per machine and version)...", flush=True)
     env = dict(os.environ, **{locations.CACHE_DIR_ENV: str(cache_dir)})
-    subprocess.run([sys.executable, "-m", "tutor", "warmup"], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    env.pop("NUMBA_CACHE_DIR", None)  # sessions never see it: fill the cache they read
+    try:
+        done = subprocess.run([python, "-m", "tutor", "warmup"], env=env,
+                              stdout=subprocess.DEVNULL, check=False)
+    except OSError as exc:
+        failed = str(exc)
+    else:
+        if done.returncode == 0:
+            return True
+        failed = f"it exited with status {done.returncode}"
+    print(f"dltutor serve: warning: the kernels were not compiled ({failed}); serving "
+          "anyway, each session compiles what it needs when first used (a few seconds)",
+          file=sys.stderr, flush=True)
+    return False
+
+
+def open_log(room_dir: Path) -> TextIO:
+    """The server log, for appending: created 0600 (it holds participants'
+    addresses and nicknames), never through a symbolic link, and closed to
+    others if an older version left it readable."""
+    path = room_dir / "server.log"
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC,
+                 0o600)
+    if os.fstat(fd).st_mode & 0o077:
+        os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "a", encoding="utf-8", buffering=1)
 
 
 def cmd_serve(argv: Sequence[str]) -> int:
@@ -116,49 +142,60 @@ def cmd_serve(argv: Sequence[str]) -> int:
         parser.error(f"--authorized-keys: no file {keys}")
     code = None if args.no_code else args.code or (None if keys else new_code())
 
+    from tutor.cli import cache_refusal
     from tutor.workshop.hostkey import HostKeyError, fingerprint, load_or_create
     from tutor.workshop.server import ServeSettings
 
+    try:  # the cache every session and the warm-up share; its pickles run code
+        cache_dir = locations.kernel_cache_dir()
+    except locations.UnsafeDirectory as exc:
+        print(cache_refusal("dltutor serve", exc), file=sys.stderr)
+        return 2
     room_dir = _room_dir(args.dir)
-    room_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
-        key, created = load_or_create(room_dir)
-    except HostKeyError as exc:
-        print(f"dltutor serve: {exc}", file=sys.stderr)
-        return 2
-    writer = _open_room_database(room_dir)
-    if isinstance(writer, str):
-        print(f"dltutor serve: {writer}", file=sys.stderr)
-        return 2
-    note = sqlite_note()
-    if note:
-        print(f"note: {note}", file=sys.stderr)
-    cache_dir = locations.kernel_cache_dir()
-    if not args.no_warmup:
-        _warm_up(cache_dir)
-    limits.max_sessions = args.max_sessions
-    limits.idle_timeout = args.idle_minutes * 60
-    settings = ServeSettings(room_dir=room_dir, cache_dir=cache_dir, host=args.host,
-                             port=args.port, code=code, authorized_keys=keys,
-                             open_room=args.no_code, deck=args.deck, quiz=args.quiz,
-                             limits=limits, fork_server=not args.no_fork_server)
-    banner = [f"room folder:  {room_dir}",
-              f"host key:     {fingerprint(key)}{'  (new)' if created else ''}",
-              f"workshop code: {code}" if code else "workshop code: none",
-              f"participants: ssh -p {{port}} NICKNAME@{_shown_host(args.host)}"]
-    try:
-        return asyncio.run(_serve(settings, key, banner, writer))
+        locations.make_private_dirs(room_dir)
+        log_file = open_log(room_dir)
     except OSError as exc:
-        print(f"dltutor serve: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        print(f"dltutor serve: cannot use the room folder {room_dir}: {exc}", file=sys.stderr)
         return 2
+    with log_file:
+        try:
+            key, created = load_or_create(room_dir)
+        except HostKeyError as exc:
+            print(f"dltutor serve: {exc}", file=sys.stderr)
+            return 2
+        writer = _open_room_database(room_dir)
+        if isinstance(writer, str):
+            print(f"dltutor serve: {writer}", file=sys.stderr)
+            return 2
+        note = sqlite_note()
+        if note:
+            print(f"note: {note}", file=sys.stderr)
+        if not args.no_warmup:
+            _warm_up(cache_dir)
+        limits.max_sessions = args.max_sessions
+        limits.idle_timeout = args.idle_minutes * 60
+        settings = ServeSettings(room_dir=room_dir, cache_dir=cache_dir, host=args.host,
+                                 port=args.port, code=code, authorized_keys=keys,
+                                 open_room=args.no_code, deck=args.deck, quiz=args.quiz,
+                                 limits=limits, fork_server=not args.no_fork_server)
+        banner = [f"room folder:  {room_dir}",
+                  f"host key:     {fingerprint(key)}{'  (new)' if created else ''}",
+                  f"workshop code: {code}" if code else "workshop code: none",
+                  f"participants: ssh -p {{port}} NICKNAME@{_shown_host(args.host)}"]
+        try:
+            return asyncio.run(_serve(settings, key, banner, writer, log_file))
+        except OSError as exc:
+            print(f"dltutor serve: cannot listen on {args.host}:{args.port}: {exc}",
+                  file=sys.stderr)
+            return 2
 
 
-async def _serve(settings: object, key: object, banner: list[str], writer: RoomWriter
-                 ) -> int:
+async def _serve(settings: object, key: object, banner: list[str], writer: RoomWriter,
+                 log_file: TextIO) -> int:
     from tutor.workshop.server import RoomServer, ServeSettings
 
     assert isinstance(settings, ServeSettings)
-    log_file = (settings.room_dir / "server.log").open("a", encoding="utf-8", buffering=1)
 
     def log(line: str) -> None:
         print(line, flush=True)
@@ -166,7 +203,11 @@ async def _serve(settings: object, key: object, banner: list[str], writer: RoomW
 
     writer.log = log
     server = RoomServer(settings, key, log, writer)  # type: ignore[arg-type]
-    await server.start()
+    try:
+        await server.start()
+    except BaseException:
+        await server.close()  # the room database's writer, and a fork server if started
+        raise
     for line in banner:
         print(line.replace("{port}", str(server.port)))
     print("Ctrl-C stops the server and ends every session.", flush=True)
@@ -177,7 +218,6 @@ async def _serve(settings: object, key: object, banner: list[str], writer: RoomW
     await stop.wait()
     print(f"stopping: ending {len(server.sessions)} session(s)...", flush=True)
     await server.close()
-    log_file.close()
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from tutor.content import Deck
 from tutor.ui.screens.base import tutor_app
+from tutor.ui.widgets.choices import Choices
 
 
 class GlossaryScreen(ModalScreen[int | None]):
@@ -35,16 +37,19 @@ class GlossaryScreen(ModalScreen[int | None]):
         for term in sorted(self.deck.glossary, key=lambda t: t.term.lower()):
             index = self.deck.slide_index(term.slide)
             title = self.deck.slides[index].title
-            options.append(Option(plain(f"{term.term}: {term.means}\n"
-                                        f"   slide {index + 1}, {title}")))
+            # Text, not str: an option's str is parsed as markup, and deck
+            # text holding "[@click=...]" would become a live action.
+            options.append(Option(Text(plain(f"{term.term}: {term.means}\n"
+                                             f"   slide {index + 1}, {title}"))))
             self._targets.append(index)
         with Vertical(id="glossary"):
             yield Static(plain("Glossary   (Enter opens the slide · Esc closes)"),
                          classes="dialog-title", markup=False)
             if options:
-                yield OptionList(*options, id="glossary-list")
+                yield Choices(*options, id="glossary-list")
             else:
-                yield Static("This deck has no glossary.", id="glossary-empty")
+                yield Static(plain("This deck has no glossary."), id="glossary-empty",
+                             markup=False)
 
     def on_mount(self) -> None:
         for listing in self.query(OptionList):
