@@ -85,3 +85,26 @@ async def test_the_library_is_checked_after_the_first_frame_not_before(
         assert [deck.id for deck in app.catalog] == ["beta", "alpha"]
         await pilot.press("enter")  # opens the checked deck
         await wait_until(pilot, lambda: type(app.screen).__name__ == "DeckScreen")
+
+
+async def test_a_start_on_a_deck_builds_the_library_only_when_the_learner_goes_back(
+        good_content: Path, options_for: Options) -> None:
+    from tutor.ui.screens.deck import DeckScreen
+    from tutor.ui.screens.library import LibraryScreen
+
+    app = make_app(options_for(good_content, deck="alpha"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DeckScreen))
+        assert not any(isinstance(s, LibraryScreen) for s in app.screen_stack)
+        await pilot.press("right", "l")  # leave the deck
+        await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        assert "left off at slide 2" in screen_text(app)
+        await pilot.press("enter")  # a part-read deck: continue, or start over?
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ChooseScreen")
+        await pilot.press("enter")  # continue
+        await wait_until(pilot, lambda: isinstance(app.screen, DeckScreen))
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == ["LibraryScreen",
+                                                                   "DeckScreen"]
+        await pilot.press("l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        assert len(app.screen_stack) == 2  # the same library, not a second one

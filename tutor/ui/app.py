@@ -129,13 +129,17 @@ class TutorApp(App[None]):
             # setting, restored when this app ends): plain spaces instead.
             ScrollBarRender.VERTICAL_BARS = [" "] * 8
             ScrollBarRender.HORIZONTAL_BARS = [" "] * 8
-        self.push_screen(LibraryScreen())
         if self.options.deck:
+            # Straight into the deck: the library is built when the learner
+            # goes back to it, not under the first screen (a workshop session
+            # starting on a deck spent a fifth of its start-up on it).
             deck = self.library.get(self.options.deck)
             if self.options.quiz:
                 self.open_quiz(deck)
             else:
                 self.open_deck(deck, resolve_slide(deck, self.options.slide))
+        else:
+            self.push_screen(LibraryScreen())
         if self.notice:
             self.notify(self.notice, title="Saved progress", severity="warning", timeout=10)
         self.check_size()
@@ -330,7 +334,7 @@ class TutorApp(App[None]):
     def open_deck(self, deck: Deck, index: int = 0) -> None:
         from tutor.ui.screens.deck import DeckScreen
 
-        self.go_library()
+        self.go_library(build=False)
         self.last_deck = deck.id
         self.push_screen(DeckScreen(deck, index))
 
@@ -338,7 +342,7 @@ class TutorApp(App[None]):
         """The deck's quiz (it goes on with a round left unfinished)."""
         from tutor.ui.screens.quiz import QuizScreen
 
-        self.go_library()
+        self.go_library(build=False)
         self.last_deck = deck.id
         self.push_screen(QuizScreen(deck))
 
@@ -348,11 +352,15 @@ class TutorApp(App[None]):
 
         self.push_screen(PeekScreen(deck, deck.slide_index(slide_id)))
 
-    def go_library(self) -> None:
+    def go_library(self, build: bool = True) -> None:
+        """Back to the library, closing what is over it (and building it, the
+        first time, after a start straight into a deck, unless `build` is off)."""
         from tutor.ui.screens.library import LibraryScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, LibraryScreen):
             self.pop_screen()
+        if build and not isinstance(self.screen, LibraryScreen):
+            self.push_screen(LibraryScreen())
 
     def action_help(self) -> None:
         from tutor.ui.screens.help import HelpScreen
