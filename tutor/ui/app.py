@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.driver import Driver
 from textual.message import Message
 from textual.notifications import SeverityLevel
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.scrollbar import ScrollBarRender
 from textual.timer import Timer
 
@@ -228,6 +228,17 @@ class TutorApp(App[None]):
             for screen in self.screen_stack:
                 if isinstance(screen, LibraryScreen):
                     screen.library_changed()
+
+    @property
+    def _background_screens(self) -> list[Screen[object]]:
+        # Textual counts the screen under the current one as showing through
+        # it even when the current one is opaque, as every tutor screen is
+        # (dialogs are not). Such a screen is laid out again on each resize
+        # and then has the current one repaint in full: every session began
+        # with two redundant full frames, 11 KB each over SSH.
+        if self.screen_stack and self.screen.styles.background.a == 1:
+            return []
+        return super()._background_screens
 
     @property
     def too_small(self) -> bool:

@@ -1,0 +1,27 @@
+"""An opaque screen hides what is under it: Textual is not asked to lay out
+and repaint it (that cost every session a second full frame at start)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.screen import ModalScreen
+from ui_helpers import wait_until
+
+from tutor.options import AppOptions
+from tutor.ui.app import make_app
+
+Options = Callable[..., AppOptions]
+
+
+async def test_only_a_dialog_lets_the_screen_under_it_show(
+        good_content: Path, options_for: Options) -> None:
+    app = make_app(options_for(good_content))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")  # a deck over the library
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "DeckScreen")
+        assert len(app.screen_stack) == 3 and app._background_screens == []
+        await pilot.press("question_mark")  # a dialog: the deck shows around it
+        await wait_until(pilot, lambda: isinstance(app.screen, ModalScreen))
+        assert type(app._background_screens[-1]).__name__ == "DeckScreen"
