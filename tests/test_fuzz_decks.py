@@ -17,10 +17,10 @@ from rich.console import Console
 
 from tutor import quiz
 from tutor.content import Deck, load_library
-from tutor.viz.cards import question_card, slide_body, slide_position
-from tutor.viz.deck_entry import deck_entry
 from tutor.options import AppOptions
 from tutor.ui.app import make_app
+from tutor.viz.cards import question_card, slide_body, slide_position
+from tutor.viz.deck_entry import deck_entry
 
 WEIRD = ["", " ", "\x1b[2J", "\x00", "[b]x[/b]", "[@click=app.quit]x[/]", "\u202e", "é" * 300,
          "你好" * 50, "\ud7ff", "1e308", "-1", "nan", "inf", "99999999999999999999", '"""',

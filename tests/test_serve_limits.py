@@ -10,7 +10,7 @@ from pathlib import Path
 
 import asyncssh
 import pytest
-from serve_helpers import CODE, WAIT, Terminal, connect, start_room, wait_until
+from serve_helpers import WAIT, Terminal, connect, start_room, wait_until
 
 from tutor.workshop.server import RoomServer
 

@@ -11,10 +11,11 @@ TERM=xterm-256color and a fresh state folder, for a fixed time. Measured:
 - frames drawn: output bursts (writes less than 4 ms apart are one frame);
 - key-to-screen latency: once the lesson shows (or 10 s have passed; at once
   where the lesson is the learner's answer), the demo's own keys are pressed
-  in turn, each twice in a row, one every
-  half second when the output is quiet, and the time to the next output
-  byte is kept; a press that draws nothing within a second counts as silent (an animation frame due anyway can only make it look faster, so p95
-  is a fair ceiling when frames are 100 ms apart or more);
+  in turn, each twice in a row, one every half second when the output is
+  quiet, and the time to the next output byte is kept; a press that draws
+  nothing within a second counts as silent (an animation frame due anyway
+  can only make it look faster, so p95 is a fair ceiling when frames are
+  100 ms apart or more);
 - time until the lesson is visible: the app appends `{"event": "lesson"}`
   to the file named by DLTUTOR_EVENTS when a demo's verdict first shows
   (`tutor.events`), measured from the moment the process was started.
