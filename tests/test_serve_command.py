@@ -74,6 +74,14 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
+def on_a_pty(pid: int) -> bool:
+    """A session's tutor reads a pty; the server and its fork server do not."""
+    try:
+        return os.readlink(f"/proc/{pid}/fd/0").startswith("/dev/pts/")
+    except OSError:  # it ended meanwhile
+        return False
+
+
 def running(pid: int) -> bool:
     """Alive and not a zombie waiting to be reaped."""
     try:
@@ -100,8 +108,7 @@ async def test_serve_prints_a_code_and_fingerprint_that_let_a_participant_in_and
         assert conn.get_server_host_key().get_fingerprint("sha256") == fingerprint
         term = await Terminal.open(conn)
         await term.expect("Deep Learning")  # the library, with the shipped decks
-        sessions = [pid for pid in descendants(serve.process.pid)
-                    if os.readlink(f"/proc/{pid}/fd/0").startswith("/dev/pts/")]
+        sessions = [pid for pid in descendants(serve.process.pid) if on_a_pty(pid)]
         assert sessions, "no tutor on a pty below the server"
 
         serve.process.send_signal(signal.SIGINT)  # the instructor's Ctrl-C
