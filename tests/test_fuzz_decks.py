@@ -3,6 +3,7 @@ accepts can be shown, slide by slide, with its contents and quiz."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import random
@@ -10,15 +11,16 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES
 from rich.console import Console
 
 from tutor import quiz
 from tutor.content import Deck, load_library
-from tutor.viz.cards import question_card, slide_body, slide_position
-from tutor.viz.deck_entry import deck_entry
 from tutor.options import AppOptions
 from tutor.ui.app import make_app
+from tutor.viz.cards import question_card, slide_body, slide_position
+from tutor.viz.deck_entry import deck_entry
 
 WEIRD = ["", " ", "\x1b[2J", "\x00", "[b]x[/b]", "[@click=app.quit]x[/]", "\u202e", "é" * 300,
          "你好" * 50, "\ud7ff", "1e308", "-1", "nan", "inf", "99999999999999999999", '"""',
@@ -97,20 +99,39 @@ def test_the_loader_survives_300_mutated_libraries(tmp_path: Path) -> None:
     assert loaded  # some mutations keep a deck valid, and those are what the app sees
 
 
+APP_CASES = 14
+"""Accepted mutated decks the app is started on: about a second each on a busy core."""
+CASE_LIMIT_S = 60.0
+"""Longest one case may take: a guard against a hang, far above a case's second."""
+
+
+async def _drive_app(options: AppOptions) -> None:
+    """Start the app on a deck, open and close a dialog, move, answer, go back and reopen."""
+    app = make_app(options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("t", "escape", "end", "right", "1", "enter", "escape")
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert app.is_running
+
+
 async def test_the_app_starts_on_accepted_mutated_decks(
         tmp_path: Path, options_for: Callable[..., AppOptions]) -> None:
     shown = 0
-    for seed in range(0, 300, 40):
+    for seed in range(300):
+        if shown == APP_CASES:
+            break
         root = _mutated_library(tmp_path, seed)
         library = load_library(root)
         if not library.decks:
             continue
-        deck = library.decks[-1]
-        app = make_app(options_for(root, deck=deck.id))
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press("t", "escape", "end", "right", "1", "enter", "escape")
-            await pilot.press("enter", "enter")
-            await pilot.pause()
-            assert app.is_running
+        deck = library.decks[seed % len(library.decks)]
+        try:
+            await asyncio.wait_for(_drive_app(options_for(root, deck=deck.id)), CASE_LIMIT_S)
+        except TimeoutError:
+            pytest.fail(f"seed {seed}: the app on deck {deck.id!r} still ran after "
+                        f"{CASE_LIMIT_S:.0f} s")
+        except Exception as exc:
+            raise AssertionError(f"seed {seed}, deck {deck.id!r}: {exc!r}") from exc
         shown += 1
-    assert shown
+    assert shown == APP_CASES

@@ -4,15 +4,18 @@ extra figure and target, and the same as one JSON object."""
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from tutor.bench.compile_time import COLD_COMPILE_TARGET_S, WARM_FIRST_STEP_TARGET_S, CompileTimes
-from tutor.bench.timing import MATHS_TOLERANCE, Result
-from tutor.bench.workloads import PEAK_SHARE_TARGET
+from tutor.bench.timing import MATHS_TOLERANCE, Result, Timing
+from tutor.bench.workloads import PEAK_SHARE_TARGET, Workload
 
 
 def _mark(ok: bool) -> str:
@@ -70,30 +73,51 @@ class Report:
         }
 
 
-def render(report: Report, console: Console) -> None:
-    """The table, then one line per extra figure and target."""
+def _target(workload: Workload) -> str:
+    """The workload's target, short enough for its column (the JSON has the long form)."""
+    if workload.min_speedup is not None:
+        return f">= {workload.min_speedup:g}x"
+    if workload.min_peak_share is not None:
+        return f">= {workload.min_peak_share:.0%} peak"
+    return ""
 
-    table = Table(title="dltutor engine vs plain numpy: one full training step (median of rounds)")
+
+def _timing(t: Timing) -> Text:
+    """Median over its range, in one cell of two lines."""
+    cell = Text(f"{t.median_us:,.1f}\n", no_wrap=True)
+    cell.append(f"{t.min_us:,.0f}–{t.max_us:,.0f}", style="dim")
+    return cell
+
+
+def table(report: Report) -> Table:
+    """One row per workload, two lines each (medians over their ranges): about
+    75 columns wide, so an 80-column terminal shows every figure whole."""
+    grid = Table(title="dltutor engine vs plain numpy: one training step",
+                 caption="µs: median of the rounds over min–max", box=box.SIMPLE_HEAD,
+                 show_edge=False, padding=(0, 0, 0, 1), title_justify="left",
+                 caption_justify="left")
     for header, justify in (
-        ("workload", "left"), ("", "left"), ("engine µs (min–max)", "right"),
-        ("numpy µs (min–max)", "right"), ("speedup", "right"), ("steps/s", "right"),
-        ("target", "left"), ("", "left"),
+        ("workload", "left"), ("engine µs", "right"), ("numpy µs", "right"),
+        ("speedup", "right"), ("steps/s", "right"), ("target", "left"), ("", "left"),
     ):
-        table.add_column(header, justify=justify, no_wrap=header != "")  # type: ignore[arg-type]
+        grid.add_column(header, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for r in report.results:
-        e, n = r.engine, r.numpy
-        table.add_row(
-            r.workload.name, r.workload.summary,
-            f"{e.median_us:,.1f} [{e.min_us:,.0f}–{e.max_us:,.0f}]",
-            f"{n.median_us:,.1f} [{n.min_us:,.0f}–{n.max_us:,.0f}]",
-            f"{r.speedup:.2f}x", f"{1e6 / e.median_us:,.0f}", r.workload.target_text,
-            _mark(r.passed),
-        )
+        grid.add_row(r.workload.name, _timing(r.engine), _timing(r.numpy),
+                     f"{r.speedup:.2f}x", f"{1e6 / r.engine.median_us:,.0f}",
+                     _target(r.workload), _mark(r.passed))
     for name, why in report.missing.items():
-        mark = "ERROR" if why.startswith("ERROR") else "MISSING"
-        table.add_row(name, why, "", "", "", "", "", mark)
+        grid.add_row(name, "", "", "", "", "", "ERROR" if why.startswith("ERROR") else "MISSING")
+    return grid
 
-    lines: list[str] = []
+
+def render(report: Report, console: Console) -> None:
+    """The table, what each workload trains, then one line per extra figure and
+    target, each wrapped to the console's width."""
+    named = [r.workload.name for r in report.results] + list(report.missing)
+    width = max(map(len, named), default=0)
+    lines = ["each step trains:"]
+    lines += [f"  {r.workload.name:<{width}}  {r.workload.summary}" for r in report.results]
+    lines += [f"  {name:<{width}}  not measured: {why}" for name, why in report.missing.items()]
     for r in report.results:
         if r.peak_share is not None:
             lines.append(
@@ -143,9 +167,12 @@ def render(report: Report, console: Console) -> None:
         overall += " (compile times not measured)"
     lines.append(f"overall: {overall}")
 
-    console.print(table)
+    console.print(table(report))
     for line in lines:
-        console.print(line, highlight=False, markup=False, soft_wrap=True)
+        # A long line goes on indented, so each figure still starts a line.
+        indent = " " * (len(line) - len(line.lstrip()) + 4)
+        wrapped = textwrap.fill(line, console.width, subsequent_indent=indent)
+        console.print(wrapped, highlight=False, markup=False)
 
 
 def render_text(report: Report) -> str:

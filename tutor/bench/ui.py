@@ -11,10 +11,11 @@ TERM=xterm-256color and a fresh state folder, for a fixed time. Measured:
 - frames drawn: output bursts (writes less than 4 ms apart are one frame);
 - key-to-screen latency: once the lesson shows (or 10 s have passed; at once
   where the lesson is the learner's answer), the demo's own keys are pressed
-  in turn, each twice in a row, one every
-  half second when the output is quiet, and the time to the next output
-  byte is kept; a press that draws nothing within a second counts as silent (an animation frame due anyway can only make it look faster, so p95
-  is a fair ceiling when frames are 100 ms apart or more);
+  in turn, each twice in a row, one every half second when the output is
+  quiet, and the time to the next output byte is kept; a press that draws
+  nothing within a second counts as silent (an animation frame due anyway
+  can only make it look faster, so p95 is a fair ceiling when frames are
+  100 ms apart or more);
 - time until the lesson is visible: the app appends `{"event": "lesson"}`
   to the file named by DLTUTOR_EVENTS when a demo's verdict first shows
   (`tutor.events`), measured from the moment the process was started.
@@ -32,6 +33,7 @@ import math
 import shutil
 import sys
 import tempfile
+import textwrap
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -201,29 +203,37 @@ def _ms(value: float | None) -> str:
 
 
 def render_table(results: Sequence[DemoResult], skipped: dict[str, str]) -> str:
-    """The report, at most 80 columns wide."""
-    header = (f"{'demo':<17} {'KB/s':>5} {'CPU%':>4} {'frames':>6} {'keys':>4} {'p50ms':>5} "
-              f"{'p95ms':>5} {'lesson':>6}  {'missed'}")
-    lines = [header, "-" * 79]
-    short = {"bytes": "KB/s", "cpu": "CPU", "keys": "keys", "lesson": "lesson"}
+    """The report, at most 80 columns wide: a figure that misses its target is
+    marked with `*` rather than named in a column of its own."""
+    width = max([len("demo"), *(len(r.demo) for r in results)])
+    header = (f"{'demo':<{width}} {'KB/s':>6} {'CPU%':>5} {'frames':>6} {'keys':>4} "
+              f"{'p50ms':>5} {'p95ms':>6} {'lesson':>7}")
+    lines = [header, "-" * len(header)]
     for r in results:
-        missed = [short[name] for name, ok in r.verdicts().items() if not ok]
+        ok = r.verdicts()
         lesson = "never" if r.lesson_s is None else f"{r.lesson_s:.1f}s"
         lines.append(
-            f"{r.demo[:17]:<17} {r.bytes_per_s / 1000:5.1f} {r.cpu_share * 100:4.0f} "
-            f"{r.frames:6d} {r.key_presses:4d} {_ms(r.key_p50_ms):>5} {_ms(r.key_p95_ms):>5} "
-            f"{lesson:>6}  " + (",".join(missed) or "none"))
+            f"{r.demo:<{width}} {_marked(f'{r.bytes_per_s / 1000:.1f}', ok['bytes']):>6} "
+            f"{_marked(f'{r.cpu_share * 100:.0f}', ok['cpu']):>5} {r.frames:6d} "
+            f"{r.key_presses:4d} {_ms(r.key_p50_ms):>5} "
+            f"{_marked(_ms(r.key_p95_ms), ok['keys']):>6} {_marked(lesson, ok['lesson']):>7}")
+    notes = [
+        f"* misses its target: <= {TARGET_BYTES_PER_S / 1000:.0f} KB/s, <= "
+        f"{TARGET_CPU_SHARE:.0%} of one core, key p95 <= {TARGET_KEY_P95_S * 1000:.0f} ms, "
+        f"lesson <= {TARGET_LESSON_S:.0f} s",
+        f"terminal {SIZE[0]}x{SIZE[1]}; KB/s and CPU from 1 s after the first output; "
+        "keys: presses timed, from the lesson on (the demo's keys in turn, each twice, "
+        "one every 0.5 s; presses that drew nothing within 1 s are left out); "
+        "lesson: seconds from process start",
+        *(f"skipped {demo}: {reason}" for demo, reason in skipped.items()),
+    ]
     lines.append("")
-    lines.append(f"targets: <= {TARGET_BYTES_PER_S / 1000:.0f} KB/s, <= "
-                 f"{TARGET_CPU_SHARE:.0%} of one core, key p95 <= "
-                 f"{TARGET_KEY_P95_S * 1000:.0f} ms, lesson <= {TARGET_LESSON_S:.0f} s")
-    lines.append(f"terminal {SIZE[0]}x{SIZE[1]}; KB/s and CPU from 1 s after the first output,")
-    lines.append("keys: presses timed, from the lesson on (the demo's keys in turn, each twice,")
-    lines.append("one every 0.5 s; presses that drew nothing within 1 s are left out);")
-    lines.append("lesson: seconds from process start")
-    for demo, reason in skipped.items():
-        lines.append(f"skipped {demo}: {reason}")
+    lines += [textwrap.fill(note, 80, subsequent_indent="  ") for note in notes]
     return "\n".join(lines)
+
+
+def _marked(figure: str, met: bool) -> str:
+    return figure if met else figure + "*"
 
 
 def main(argv: Sequence[str]) -> int:

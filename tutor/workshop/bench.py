@@ -18,6 +18,7 @@ import socket
 import statistics
 import sys
 import tempfile
+import textwrap
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -236,31 +237,40 @@ def _cpu_name() -> str:
 
 
 def as_text(r: dict[str, object]) -> str:
+    """The result as labelled lines, at most 80 columns wide."""
     f, s, p, c, b = (r[k] for k in ("first_screen_s", "start_cpu_s", "pss_mib", "cpu_cores",
                                     "bytes"))
     assert isinstance(f, dict) and isinstance(p, dict) and isinstance(c, dict)
     assert isinstance(b, dict) and isinstance(s, dict)
-    return "\n".join([
-        f"dltutor bench --serve: {r['sessions']} sessions through SSH on 127.0.0.1, "
-        f"{'forked from the fork server' if r['fork_server'] else 'each a fresh process'}",
-        f"  {r['date']}  {r['machine']}, load average {r['load_before']} before the run",
-        f"  first screen after connecting   median {f['median']:.1f} s, p90 {f['p90']:.1f} s, "
-        f"max {f['max']:.1f} s   (goal: within 3 s for each of 30)",
-        f"  CPU to reach the first screen   median {s['median']:.2f} s a session, "
-        f"{s['total']:.1f} s for the room",
-        f"  CPU meanwhile                   server and fork server {s['server']:.1f} s, "
-        f"this bench's SSH clients {s['clients']:.1f} s",
-        f"  memory (PSS)                    median {p['median_session']:.0f} MiB a session, "
-        f"server and fork server {p['server']:.0f} MiB, room {p['total']:.0f} MiB",
-        f"  CPU, {c['settle_window_s']:g} s after the first screens {c['settle']:6.1%} of one core",
-        f"  CPU, room idle                  {c['idle']:.1%} of one core over "
-        f"{c['idle_window_s']:g} s   (goal: under 5%)",
-        f"  CPU, every session on a demo    {c['demo']:.1%} of one core over "
-        f"{c['demo_window_s']:g} s (slide {c['demo_slide']}), PSS then "
-        f"{p['median_session_on_demo']:.0f} MiB a session",
-        f"  bytes sent                      median {b['median_session_total'] / 1024:.0f} KiB a "
-        f"session in all, {b['median_session_idle_per_s']:.0f} B/s while idle",
-    ]) + "\n"
+    how = "forked from the fork server" if r["fork_server"] else "each a fresh process"
+    rows = [
+        ("run", f"{r['date']}, load average {r['load_before']} before it"),
+        ("machine", str(r["machine"])),
+        ("first screen", f"median {f['median']:.1f} s, p90 {f['p90']:.1f} s, max "
+                         f"{f['max']:.1f} s after connecting (goal: within 3 s for each of 30)"),
+        ("CPU to start", f"median {s['median']:.2f} s a session, {s['total']:.1f} s for the "
+                         "room, to the first screen"),
+        ("CPU meanwhile", f"server and fork server {s['server']:.1f} s, this bench's SSH "
+                          f"clients {s['clients']:.1f} s, while the room connected"),
+        ("memory (PSS)", f"median {p['median_session']:.0f} MiB a session, server and fork "
+                         f"server {p['server']:.0f} MiB, room {p['total']:.0f} MiB"),
+        ("CPU, settling", f"{c['settle']:.1%} of one core, {c['settle_window_s']:g} s after "
+                          "the first screens"),
+        ("CPU, idle", f"{c['idle']:.1%} of one core over {c['idle_window_s']:g} s, the room "
+                      "idle (goal: under 5%)"),
+        ("CPU, on a demo", f"{c['demo']:.1%} of one core over {c['demo_window_s']:g} s, every "
+                           f"session on slide {c['demo_slide']}; PSS then "
+                           f"{p['median_session_on_demo']:.0f} MiB a session"),
+        ("bytes sent", f"median {b['median_session_total'] / 1024:.0f} KiB a session in all, "
+                       f"{b['median_session_idle_per_s']:.0f} B/s while idle"),
+    ]
+    label = max(len(name) for name, _ in rows) + 4
+    title = (f"dltutor bench --serve: {r['sessions']} sessions through SSH on 127.0.0.1, "
+             f"{how}")
+    lines = [textwrap.fill(title, 80, subsequent_indent="  ")]
+    lines += [textwrap.fill(value, 80, initial_indent=f"  {name:<{label - 2}}",
+                            subsequent_indent=" " * label) for name, value in rows]
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -45,7 +45,8 @@ class DeckScreen(TutorScreen):
         Binding("pageup", "previous", "Back", show=False),
         Binding("home", "first", "First slide", show=False),
         Binding("end", "last", "Last slide", show=False),
-        Binding("d", "toggle_demo", "Demo / text"),
+        # Named in the hint line, which says which of the two it shows now.
+        Binding("d", "toggle_demo", "Demo / text", show=False),
         Binding("t", "contents", "Contents"),
         Binding("g", "glossary", "Terms"),
         Binding("l", "leave", "Library"),
@@ -130,7 +131,10 @@ class DeckScreen(TutorScreen):
             main.set_class(self.layout_mode == mode, f"-{mode}")
         self.set_class(self.layout_mode == "side", "-side")
         main.set_class(self.layout_mode == "toggle" and self.demo_shown, "-demo-shown")
-        self.query_one("#slide-hint", Static).update(self.tutor.plain_text(self.hint()))
+        text = self.hint()
+        hint = self.query_one("#slide-hint", Static)
+        hint.update(self.tutor.plain_text(text))
+        hint.display = bool(text)
         self.refresh_bindings()
         if self.demo_on_screen:
             self._demo.focus()  # type: ignore[union-attr]
@@ -178,20 +182,20 @@ class DeckScreen(TutorScreen):
         self.place_demo()
 
     def hint(self) -> str:
-        last = self.index == len(self.deck.slides) - 1
-        if self.layout_mode == "toggle":
-            lead = "d: back to the text · " if self.demo_shown else "d: live demo · "
-        else:
-            lead = ""
+        """What the footer cannot say: keys it leaves out, and where the deck
+        ends. A key the footer names is not named again here."""
         if self.peek:
-            return lead + "Esc or l: back to the question"
-        if last and self.deck.questions:
-            return lead + "→ start the quiz"
-        if last:
-            return lead + "End of the deck. l: back to the library"
-        if self.layout_mode in ("side", "stack"):
-            return "← → move · Tab text/demo · t contents · ? keys"
-        return lead + "← → move · ↑ ↓ scroll · t contents · ? keys"
+            return ""  # the bar says "From the quiz"; the footer, how back
+        if self.layout_mode == "toggle":
+            keys = "d back to the text" if self.demo_shown else "d live demo · ↑ ↓ scroll"
+        elif self.layout_mode in ("side", "stack"):
+            keys = "Tab text / demo"
+        else:
+            keys = "↑ ↓ scroll"
+        if self.index < len(self.deck.slides) - 1:
+            return keys
+        return keys + (" · last slide: the quiz is next" if self.deck.questions
+                       else " · end of the deck")
 
     def action_next(self) -> None:
         if self.index < len(self.deck.slides) - 1:

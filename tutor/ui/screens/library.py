@@ -35,9 +35,9 @@ class LibraryScreen(TutorScreen):
         yield notice
         yield Static("", id="resume", markup=False)
         yield Choices(id="decks")
-        yield Static(self.tutor.plain_text(
-            "↑ ↓ choose · Enter open · c continue · x quiz · ? keys · q quit"),
-            id="library-hint", markup=False)
+        # Only the keys the footer leaves out (the list's own): it names the rest.
+        yield Static(self.tutor.plain_text("↑ ↓ choose · Enter open"),
+                     id="library-hint", markup=False)
 
     def initial_bar(self) -> tuple[str, str]:
         count = len(self.decks)

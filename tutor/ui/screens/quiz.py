@@ -29,7 +29,8 @@ class QuizScreen(TutorScreen):
         *(Binding(c, f"key('{c}')", "Answer", show=False) for c in "abcd"),
         Binding("up", "move(-1)", "Highlight", show=False),
         Binding("down", "move(1)", "Highlight", show=False),
-        Binding("enter", "confirm", "Choose / next"),
+        # What Enter does changes with the phase: the hint line says it.
+        Binding("enter", "confirm", "Choose / next", show=False),
         Binding("right", "next", "Next question", show=False),
         Binding("s", "slide", "Open slide"),
         Binding("r", "retake", "Retake"),
@@ -143,7 +144,7 @@ class QuizScreen(TutorScreen):
             card = score_card(result, [(m, self.slide_title(m)) for m in self.missed()],
                               app.ascii)
             bar = (f"Quiz  ·  {self.deck.title}", f"done: {right} of {total}")
-            hint = "r retake (new questions)  ·  l library  ·  q quit"
+            hint = ""  # the footer has every key; the card says what 1-9 do
         else:
             given = self.answers[self.position] if self.phase is Phase.FEEDBACK else None
             card = question_card(self.current, self.position + 1, total, self.highlighted,
@@ -151,14 +152,17 @@ class QuizScreen(TutorScreen):
             bar = (f"Quiz  ·  {self.deck.title}",
                    f"question {self.position + 1} of {total}  ·  {right} right so far")
             if given is None:
-                hint = "1-4 or a-d answer  ·  ↑ ↓ + Enter also work  ·  ? keys"
+                hint = "answer with 1-4 or a-d, or ↑ ↓ and Enter"
             else:
                 then = "see your score" if self.position + 1 == total else "next question"
-                hint = f"Enter or → {then}  ·  s open slide"
+                hint = f"Enter or → {then}"
         self.set_bar(*bar)
         self.refresh_bindings()
         self.query_one("#quiz-card", Static).update(card)
-        self.query_one("#quiz-hint", Static).update(app.plain_text(hint))
+        # Keys the footer names are not named again in the hint line.
+        shown = self.query_one("#quiz-hint", Static)
+        shown.update(app.plain_text(hint))
+        shown.display = bool(hint)
 
     # -- keys ---------------------------------------------------------------
 
