@@ -25,6 +25,7 @@ import socket
 import sys
 import termios
 from collections.abc import Sequence
+from pathlib import Path
 
 from tutor.locations import ROOM_LINK_ENV
 
@@ -150,6 +151,24 @@ def _reap(sock: socket.socket) -> None:
         send(sock, {"exited": pid, "code": os.waitstatus_to_exitcode(status)})
 
 
+def _draw_every_slide(root: Path) -> None:
+    """Draw each slide once, unseen: what drawing imports on first use (Rich's
+    Unicode width tables, Pygments' lexers for code blocks) is then loaded
+    here, once, instead of in every session at its first slide."""
+    import io
+
+    from rich.console import Console
+
+    from tutor.content.preload import load
+    from tutor.viz.cards import slide_body
+
+    console = Console(file=io.StringIO(), width=100, force_terminal=True)
+    for deck in load(root).decks:
+        for slide in deck.slides:
+            for ascii in (False, True):
+                console.print(slide_body(slide, ascii))
+
+
 def main() -> None:
     for name in PRELOAD:
         __import__(name)
@@ -157,6 +176,7 @@ def main() -> None:
     from tutor.locations import content_dir
 
     preload(content_dir())  # every session opens the same decks: read and checked once
+    _draw_every_slide(content_dir())
     from tutor.ui.app import TutorApp
     from tutor.ui.styles import loaded_node_classes, preparse
 

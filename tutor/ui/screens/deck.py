@@ -22,6 +22,7 @@ from tutor.content import Deck
 from tutor.ui.screens.base import BAR_PADDING, TutorScreen
 from tutor.ui.widgets.scroller import Scroller
 from tutor.viz.cards import slide_body, slide_header
+from tutor.viz.render_once import RenderedOnce
 
 if TYPE_CHECKING:
     from tutor.ui.demos.base import DemoWidget
@@ -94,7 +95,7 @@ class DeckScreen(TutorScreen):
         app = self.tutor
         self.show_header()
         self.query_one("#slide-title", Static).update(app.plain_text(slide.title))
-        self._slide_text = slide_body(slide, app.ascii, demo_note=False)
+        self._slide_text = RenderedOnce(slide_body(slide, app.ascii, demo_note=False))
         self.query_one("#slide-body", Static).update(self._slide_text)
         self.query_one("#slide-scroll", Scroller).scroll_home(animate=False)
         self._swap_demo()
