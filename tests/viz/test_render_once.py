@@ -48,8 +48,10 @@ def test_the_original_is_rendered_once_per_width() -> None:
     counted = Counted()
     once = RenderedOnce(counted)
     console = Console(width=60)
-    for _ in range(4):  # measure, lay out, draw, count rows: as a slide is shown
-        console.render_lines(once, console.options.update_width(60), pad=False)
+    options = console.options.update_width(60)
+    for height in (None, None, 12, None):  # measure, lay out, draw, count rows
+        lines = console.render_lines(once, options.update(height=height), pad=False)
+        assert height is None or len(lines) == height
     assert counted.renders == 1
     console.render_lines(once, console.options.update_width(30), pad=False)
     assert counted.renders == 2

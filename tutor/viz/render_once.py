@@ -13,7 +13,7 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.segment import Segment
 
-_Key = tuple[int, bool, str | None, str | None, bool | None, int | None]
+_Key = tuple[int, bool, str | None, str | None, bool | None]
 
 
 class RenderedOnce:
@@ -24,11 +24,14 @@ class RenderedOnce:
         self._lines: dict[_Key, list[list[Segment]]] = {}
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        # Not keyed by height: whoever asks for a height crops or pads these
+        # lines to it (Textual measures without one and draws with one).
         key = (options.max_width, options.ascii_only, options.justify, options.overflow,
-               options.no_wrap, options.height)
+               options.no_wrap)
         lines = self._lines.get(key)
         if lines is None:
-            lines = console.render_lines(self.renderable, options, pad=False, new_lines=False)
+            lines = console.render_lines(self.renderable, options.update(height=None),
+                                         pad=False, new_lines=False)
             if len(self._lines) > 8:  # a few widths at most (a resize storm passes)
                 self._lines.clear()
             self._lines[key] = lines
