@@ -41,7 +41,9 @@ PRELOAD = ("tutor.cli", "tutor.ui.app", "tutor.ui.screens.library", "tutor.ui.sc
            # Every session loads numpy soon after its first screen (the demo
            # registry): loaded here, its pages are shared. BLAS is started with
            # one thread (the environment says so), so forking stays safe.
-           "numpy", "tutor.ui.demos.base")
+           "numpy", "tutor.ui.demos.base", "tutor.ui.demos.registry",
+           # What Textual imports when an app runs.
+           "textual.pilot", "textual.drivers.headless_driver")
 
 
 MAX_FDS = 2
