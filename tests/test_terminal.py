@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -107,3 +108,42 @@ def test_the_driver_does_not_restore_a_terminal_that_is_gone(
     monkeypatch.setattr(LinuxDriver, "stop_application_mode", terminal_gone)
     LenientDriver.__new__(LenientDriver).stop_application_mode()  # raises nothing
     assert calls == ["restore"]
+
+
+STORM_PIECES = [b"\r", b"\r\r", b"\x1b", b"\x1b\x1b", b"\xff", b"\xe9", b"\xc3", b"\x1b[A",
+                b"\x1b[B", b"\x1b[C", b"\x1b[D", b"\x1b[5~", b"\x1b[6~", b"t", b"g", b"?",
+                b"\t", b" ", b"1", b"x", b"c"]
+"""Bytes a storm is made of: keys that open and close things, doubled Enter and
+Escape, bytes that are not UTF-8, cut escape sequences. Never 'q' or Ctrl-C, and
+never 'd': a live demo's first run compiles its kernels, a test of its own."""
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_storm_of_resizes_and_raw_bytes_leaves_the_app_running_and_answering(
+        run, seed: int) -> None:  # type: ignore[no-untyped-def]
+    import fcntl
+    import os
+    import random
+    import struct
+    import termios
+
+    rng = random.Random(seed)
+    app = run("alpha", "--slide", "3")
+    assert app.read_until(b"slide 3 of 4")
+    sizes = [(1, 1), (5, 2), (200, 60), (20, 10), (1, 1)] * 3 + [(80, 24)]
+    for columns, rows in sizes:  # down to 1x1 and back: the same slide comes back
+        fcntl.ioctl(app.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+        os.kill(app.process.pid, signal.SIGWINCH)
+    assert app.read_until(b"slide 3 of 4")
+    storm = b"".join(rng.choice(STORM_PIECES) for _ in range(2000)) + b"x"  # no Escape last
+    for start in range(0, len(storm), 97):  # reads of any size, cut anywhere
+        app.send(storm[start:start + 97])
+    for _ in range(40):  # still answering (a key the paste budget dropped is sent again)
+        app.send(b"?")
+        if app.read_until(b"Keys on this screen", timeout=3):
+            break
+    shown = re.sub(rb"\x1b\[[0-9;?<>$]*[A-Za-z~]", b"", app.output[-3000:]).decode(
+        "utf-8", "replace")
+    assert app.process.poll() is None, shown
+    assert b"Keys on this screen" in app.output, shown
+    assert b"Traceback" not in app.output

@@ -6,9 +6,11 @@ import asyncio
 import difflib
 import random
 import shlex
+import os
 import signal
 import sqlite3
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
@@ -16,9 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.driver import Driver
+from textual.geometry import Size
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
@@ -100,6 +104,7 @@ class TutorApp(App[None]):
         """Id of the deck opened last in this session (the library highlights it)."""
         self._save_problem: str | None = None
         self._save_watch: Timer | None = None
+        self._size_check: Timer | None = None
         self.crashed = False
         """True once Textual gave up on an unexpected error (the CLI then exits 1)."""
         self.exit_signal: int | None = None
@@ -261,6 +266,30 @@ class TutorApp(App[None]):
         for notice in self.screen.query(TooSmall):
             notice.show_size(*self.size)
         self.screen.set_focus(None)
+
+    def confirm_size_soon(self) -> None:
+        """Once a burst of resizes is over, make sure the screen has the
+        terminal's size. In a storm of resizes (a window dragged down to 1x1
+        and back) the last size was sometimes never applied, leaving the app
+        laid out, and refusing keys, for a size the terminal no longer had."""
+        if self.is_headless:
+            return
+        if self._size_check is not None:
+            self._size_check.stop()
+        self._size_check = self.set_timer(0.25, self._confirm_size)
+
+    def _confirm_size(self) -> None:
+        self._size_check = None
+        terminal = sys.__stdout__
+        try:
+            columns, rows = os.get_terminal_size(terminal.fileno() if terminal else 1)
+        except (OSError, ValueError):  # no terminal (any more)
+            return
+        size = Size(columns, rows)
+        if size != self.size:
+            self.post_message(events.Resize(size, size))  # Textual's own way in
+        elif size != self.screen.size:
+            self.screen.post_message(events.Resize(size, size))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action == "quit" or not (self.too_small or self.ending)

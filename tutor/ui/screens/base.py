@@ -72,3 +72,4 @@ class TutorScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.tutor.check_size()
+        self.tutor.confirm_size_soon()
