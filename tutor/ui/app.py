@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import difflib
+import os
 import random
 import shlex
-import os
 import signal
 import sqlite3
 import subprocess
