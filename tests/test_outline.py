@@ -108,3 +108,28 @@ async def test_a_start_on_a_deck_builds_the_library_only_when_the_learner_goes_b
         await pilot.press("l")
         await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen))
         assert len(app.screen_stack) == 2  # the same library, not a second one
+
+
+async def test_a_deck_screen_is_built_with_its_first_slide_on_it(
+        good_content: Path, options_for: Options, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Filled in once mounted instead, the title waited for one more layout:
+    # the first frame went out without it, and a second full frame followed.
+    from textual.widgets import Static
+
+    from tutor.ui.screens.deck import DeckScreen
+
+    at_mount: list[str] = []
+    on_mount = DeckScreen.on_mount
+
+    def record(self: DeckScreen) -> None:
+        at_mount.append(str(self.query_one("#slide-title", Static).content))
+        on_mount(self)
+
+    monkeypatch.setattr(DeckScreen, "on_mount", record)
+    app = make_app(options_for(good_content, deck="alpha", slide="2"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: bool(at_mount))
+        deck = app.library.get("alpha")
+        assert at_mount == [deck.slides[1].title]
+        await pilot.press("right")  # later slides still change title and text
+        await wait_until(pilot, lambda: deck.slides[2].title in screen_text(app))

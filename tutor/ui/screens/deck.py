@@ -67,15 +67,20 @@ class DeckScreen(TutorScreen):
         self._demo: DemoWidget | None = None
 
     def compose_body(self) -> Iterable[Widget]:
-        yield Static("", id="slide-title", markup=False)
+        # The first slide's title and text are there from the start: set once
+        # mounted, the title waited for one more layout, and the first frame
+        # went out without it (a second full frame followed at once).
+        slide = self.deck.slides[self.index]
+        self._slide_text = RenderedOnce(slide_body(slide, self.tutor.ascii, demo_note=False))
+        yield Static(self.tutor.plain_text(slide.title), id="slide-title", markup=False)
         with Container(id="slide-main"):
             with Scroller(id="slide-scroll"):
-                yield Static("", id="slide-body")
+                yield Static(self._slide_text, id="slide-body")
             yield Container(id="demo-pane")
         yield Static("", id="slide-hint", markup=False)
 
     def on_mount(self) -> None:
-        self.show(self.index)
+        self.show(self.index, built=True)
         self.call_after_refresh(self.tutor.warm_engine, self.deck)
 
     @property
@@ -89,15 +94,17 @@ class DeckScreen(TutorScreen):
         return self.layout_mode in ("side", "stack") or (
             self.layout_mode == "toggle" and self.demo_shown)
 
-    def show(self, index: int) -> None:
+    def show(self, index: int, built: bool = False) -> None:
+        """Show slide `index` (`built`: its title and text are on screen already)."""
         self.index = index
         slide = self.deck.slides[index]
         app = self.tutor
         self.show_header()
-        self.query_one("#slide-title", Static).update(app.plain_text(slide.title))
-        self._slide_text = RenderedOnce(slide_body(slide, app.ascii, demo_note=False))
-        self.query_one("#slide-body", Static).update(self._slide_text)
-        self.query_one("#slide-scroll", Scroller).scroll_home(animate=False)
+        if not built:
+            self.query_one("#slide-title", Static).update(app.plain_text(slide.title))
+            self._slide_text = RenderedOnce(slide_body(slide, app.ascii, demo_note=False))
+            self.query_one("#slide-body", Static).update(self._slide_text)
+            self.query_one("#slide-scroll", Scroller).scroll_home(animate=False)
         self._swap_demo()
         app.save(lambda: app.store.visit(self.deck.id, slide.id, resume=not self.peek))
 
