@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from ui_helpers import wait_until
 
 from tutor.options import AppOptions
-from tutor.ui.app import make_app
+from tutor.ui.startup import make_app
 
 Options = Callable[..., AppOptions]
 

@@ -9,8 +9,8 @@ from ui_helpers import exercise_demo, screen_text, shown_demo
 
 from tutor.lessons.activation_explorer import FUNCTIONS, evaluate
 from tutor.options import AppOptions
-from tutor.ui.app import make_app
 from tutor.ui.demos.activation_explorer import ActivationExplorer
+from tutor.ui.startup import make_app
 
 Options = Callable[..., AppOptions]
 

@@ -15,12 +15,12 @@ from ui_helpers import FakeTrainer, screen_text, trainer_threads, wait_for_no_tr
 
 from tutor.content.demos import parse_demo
 from tutor.options import AppOptions
-from tutor.ui.app import make_app
 from tutor.ui.demos import registry
 from tutor.ui.demos.base import DemoWidget, Placeholder
 from tutor.ui.screens.deck import DeckScreen
 from tutor.ui.screens.help import HelpScreen
 from tutor.ui.screens.library import LibraryScreen
+from tutor.ui.startup import make_app
 
 Options = Callable[..., AppOptions]
 

@@ -10,9 +10,9 @@ import pytest
 from tests.conftest import REAL_CONTENT
 from tests.ui_helpers import exercise_demo, screen_text, wait_until
 from tutor.content.loader import load_deck
-from tutor.ui.app import make_app
 from tutor.ui.demos.decision_guide import DecisionGuide
 from tutor.ui.demos.framework_code import FrameworkCode
+from tutor.ui.startup import make_app
 
 Options = Callable[..., Any]
 DECK = load_deck(REAL_CONTENT / "deep-learning")

@@ -8,8 +8,8 @@ import pytest
 from ui_helpers import exercise_demo, screen_text, shown_demo
 
 from tutor.options import AppOptions
-from tutor.ui.app import make_app
 from tutor.ui.demos.softmax import SoftmaxDemo
+from tutor.ui.startup import make_app
 
 Options = Callable[..., AppOptions]
 

@@ -10,7 +10,7 @@ import pytest
 from ui_helpers import exercise_demo
 
 from tutor.options import AppOptions
-from tutor.ui.app import make_app
+from tutor.ui.startup import make_app
 
 
 def trained(demo) -> bool:

@@ -10,7 +10,8 @@ import pytest
 from ui_helpers import exercise_demo
 
 from tutor.options import AppOptions
-from tutor.ui.app import TutorApp, make_app
+from tutor.ui.app import TutorApp
+from tutor.ui.startup import make_app
 
 DEMOS = {
     # demo: (slide id, keys pressed once its lesson is on screen, text then on screen)

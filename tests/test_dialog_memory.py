@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from tutor.options import AppOptions
-from tutor.ui.app import make_app
+from tutor.ui.startup import make_app
 
 Options = Callable[..., AppOptions]
 

@@ -10,8 +10,8 @@ from ui_helpers import wait_until
 
 from tutor.content import load_library
 from tutor.options import AppOptions
-from tutor.ui.app import make_app
 from tutor.ui.screens.deck import DeckScreen
+from tutor.ui.startup import make_app
 from tutor.viz.fit import BODY_HEIGHT, BODY_WIDTH, slide_lines
 
 

@@ -18,7 +18,7 @@ from rich.console import Console
 from tutor import quiz
 from tutor.content import Deck, load_library
 from tutor.options import AppOptions
-from tutor.ui.app import make_app
+from tutor.ui.startup import make_app
 from tutor.viz.cards import question_card, slide_body, slide_position
 from tutor.viz.deck_entry import deck_entry
 

@@ -9,9 +9,9 @@ from textual.widgets import OptionList, Static
 from ui_helpers import screen_text
 
 from tutor.options import AppOptions
-from tutor.ui.app import make_app
 from tutor.ui.screens.deck import DeckScreen
 from tutor.ui.screens.glossary import GlossaryScreen
+from tutor.ui.startup import make_app
 
 
 async def test_g_lists_terms_and_enter_opens_the_defining_slide(

@@ -15,7 +15,8 @@ from tutor.content import load_library
 from tutor.content.inert import inert
 from tutor.options import AppOptions
 from tutor.progress import ProgressStore
-from tutor.ui.app import TutorApp, make_app
+from tutor.ui.app import TutorApp
+from tutor.ui.startup import make_app
 
 SIZE = (80, 24)
 Options = Callable[..., AppOptions]

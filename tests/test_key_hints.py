@@ -13,12 +13,12 @@ from textual.widgets import Static
 from ui_helpers import wait_until
 
 from tutor.options import AppOptions
-from tutor.ui.app import make_app
 from tutor.ui.demos import registry
 from tutor.ui.demos.base import DemoWidget
 from tutor.ui.screens.deck import DeckScreen
 from tutor.ui.screens.library import LibraryScreen
 from tutor.ui.screens.quiz import Phase, QuizScreen
+from tutor.ui.startup import make_app
 from tutor.ui.widgets.footer import TutorFooter, key_hints
 
 Options = Callable[..., AppOptions]

@@ -11,8 +11,8 @@ from ui_helpers import exercise_demo, screen_text, shown_demo
 from tutor.content.demos import parse_demo
 from tutor.lessons.one_neuron import Neuron, pixel_centres, pixel_of, plane, verdict
 from tutor.options import AppOptions
-from tutor.ui.app import make_app
 from tutor.ui.demos.one_neuron import OneNeuron
+from tutor.ui.startup import make_app
 
 Options = Callable[..., AppOptions]
 

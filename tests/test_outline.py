@@ -12,9 +12,9 @@ from ui_helpers import screen_text, wait_until
 
 from tutor import locations
 from tutor.content import load_library
-from tutor.content.outline import read_outlines
+from tutor.content.outline import outline_of, read_outlines
 from tutor.options import AppOptions
-from tutor.ui.app import make_app, outline_of
+from tutor.ui.startup import make_app
 
 Options = Callable[..., AppOptions]
 SIZE = (100, 30)

@@ -10,8 +10,8 @@ from tutor import quiz
 from tutor.content import load_library
 from tutor.options import AppOptions
 from tutor.progress import ProgressStore
-from tutor.ui.app import make_app
 from tutor.ui.screens.quiz import Phase, QuizScreen
+from tutor.ui.startup import make_app
 
 Options = Callable[..., AppOptions]
 

@@ -9,11 +9,11 @@ from ui_helpers import screen_text
 
 from tutor.options import AppOptions
 from tutor.progress import ProgressStore
-from tutor.ui.app import make_app
 from tutor.ui.screens.choose import ChooseScreen
 from tutor.ui.screens.deck import DeckScreen
 from tutor.ui.screens.library import LibraryScreen
 from tutor.ui.screens.quiz import Phase, QuizScreen
+from tutor.ui.startup import make_app
 
 SIZE = (80, 24)
 Options = Callable[..., AppOptions]

@@ -10,8 +10,8 @@ from ui_helpers import screen_text
 
 from tutor.cli import main
 from tutor.options import AppOptions
-from tutor.ui.app import StartupError, make_app
 from tutor.ui.screens.help import HelpScreen
+from tutor.ui.startup import StartupError, make_app
 
 Options = Callable[..., AppOptions]
 

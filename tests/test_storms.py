@@ -10,9 +10,10 @@ from pathlib import Path
 from textual import events
 
 from tutor.options import AppOptions
-from tutor.ui.app import TutorApp, make_app
+from tutor.ui.app import TutorApp
 from tutor.ui.screens.deck import DeckScreen
 from tutor.ui.screens.library import LibraryScreen
+from tutor.ui.startup import make_app
 
 SIZE = (80, 24)
 Options = Callable[..., AppOptions]

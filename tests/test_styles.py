@@ -9,7 +9,8 @@ import pytest
 from textual.css.stylesheet import Stylesheet
 
 from tutor.options import AppOptions
-from tutor.ui.app import TutorApp, make_app
+from tutor.ui.app import TutorApp
+from tutor.ui.startup import make_app
 from tutor.ui.styles import SharedStylesheet, loaded_node_classes, preparse
 
 Options = Callable[..., AppOptions]

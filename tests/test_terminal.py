@@ -61,7 +61,7 @@ def test_a_signal_restores_the_terminal_and_keeps_progress(run, signum: int,  # 
 async def test_a_crash_makes_the_process_exit_non_zero(good_content: Path,
                                                        options_for) -> None:  # type: ignore[no-untyped-def]
     from tutor.cli import exit_status
-    from tutor.ui.app import make_app
+    from tutor.ui.startup import make_app
 
     app = make_app(options_for(good_content))
     async with app.run_test() as pilot:
@@ -77,7 +77,7 @@ async def test_a_terminal_gone_while_restoring_keeps_the_hang_up_status(
     import errno
 
     from tutor.cli import exit_status
-    from tutor.ui.app import make_app
+    from tutor.ui.startup import make_app
 
     def terminal_gone() -> None:
         raise OSError(errno.EIO, "Input/output error")

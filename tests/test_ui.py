@@ -12,10 +12,11 @@ from ui_helpers import screen_text
 from tutor.content import load_library
 from tutor.options import AppOptions
 from tutor.progress import ProgressStore
-from tutor.ui.app import TutorApp, make_app
+from tutor.ui.app import TutorApp
 from tutor.ui.screens.deck import DeckScreen
 from tutor.ui.screens.library import LibraryScreen
 from tutor.ui.screens.quiz import Phase, QuizScreen
+from tutor.ui.startup import make_app
 
 SIZE = (80, 24)
 Options = Callable[..., AppOptions]
@@ -230,7 +231,7 @@ async def test_ascii_mode_draws_only_ascii(good_content: Path, options_for: Opti
 
 def test_unknown_deck_or_slide_is_a_clear_startup_error(options_for: Options,
                                                        good_content: Path) -> None:
-    from tutor.ui.app import StartupError
+    from tutor.ui.startup import StartupError
 
     with pytest.raises(StartupError, match=r"no deck named 'nope'.*alpha"):
         make_app(options_for(good_content, deck="nope"))
@@ -328,7 +329,7 @@ async def test_a_broken_deck_is_named_in_the_library(good_content: Path,
         await pilot.pause()
         text = screen_text(app)
         assert "Not loaded, with problems: alpha" in text and "1 deck" in text
-    from tutor.ui.app import StartupError
+    from tutor.ui.startup import StartupError
 
     with pytest.raises(StartupError, match=r"deck 'alpha' has problems:\n.*020-s2.md:1:"):
         make_app(options_for(good_content, deck="alpha"))

@@ -11,8 +11,8 @@ from ui_helpers import wait_until
 
 import tutor.nn.warmup
 from tutor.options import AppOptions
-from tutor.ui.app import make_app
 from tutor.ui.screens.library import LibraryScreen
+from tutor.ui.startup import make_app
 
 Options = Callable[..., AppOptions]
 

@@ -1,7 +1,7 @@
 """`dltutor` command line: parse arguments, then run the app or a text command.
 
 Text commands (`list`, `check`, `bench`) never import Textual; the app is
-built by `tutor.ui.app.make_app`, the same factory the tests use.
+built by `tutor.ui.startup.make_app`, the same factory the tests use.
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ def _run_app(args: argparse.Namespace, deck: str | None, quiz: bool) -> int:
         print(f"dltutor: cannot use state directory: {exc}", file=sys.stderr)
         return 2
     options = app_options(args, state_dir, deck, quiz)
-    from tutor.ui.app import StartupError, make_app
+    from tutor.ui.startup import StartupError, make_app
 
     try:
         app = make_app(options)

@@ -10,10 +10,10 @@ from typing import Any
 from tutor.content import frontmatter
 from tutor.content.demos import parse_demo
 from tutor.content.errors import Problem
-from tutor.content.fields import FieldChecker, tables
+from tutor.content.fields import FieldChecker, open_toml, tables
 from tutor.content.files import read_or_report
 from tutor.content.model import Demo, Question, Section, Slide
-from tutor.content.toml_lines import Block, key_lines, read_toml
+from tutor.content.toml_lines import Block
 
 DECK_FILE = "deck.toml"
 QUIZ_FILE = "quiz.toml"
@@ -29,13 +29,10 @@ MAX_FENCED_WIDTH = 72
 
 
 def read_deck_file(folder: Path, problems: list[Problem]) -> dict[str, Any] | None:
-    path = folder / DECK_FILE
-    read = read_toml(path, problems)
-    if read is None:
+    opened = open_toml(folder / DECK_FILE, problems)
+    if opened is None:
         return None
-    data, text = read
-    top, blocks = key_lines(text)
-    check = FieldChecker(path, problems)
+    data, top, blocks, check = opened.data, opened.top, opened.blocks, opened.check
     check.fields(data, DECK_KEYS, {"title", "summary", "minutes", "quiz_topics"}, top, "deck")
     sections: list[Section] = []
     seen: dict[str, int] = {}  # section id -> line
@@ -136,13 +133,10 @@ def read_slides(folder: Path, section_ids: set[str],
 def read_quiz(folder: Path, topics: tuple[str, ...], slide_ids: set[str],
                problems: list[Problem]) -> list[Question] | None:
     """The questions, or None when the file could not be read at all."""
-    path = folder / QUIZ_FILE
-    read = read_toml(path, problems)
-    if read is None:
+    opened = open_toml(folder / QUIZ_FILE, problems)
+    if opened is None:
         return None
-    data, text = read
-    top, blocks = key_lines(text)
-    check = FieldChecker(path, problems)
+    data, top, blocks, check = opened.data, opened.top, opened.blocks, opened.check
     check.fields(data, {"question"}, set(), top, "quiz file")
     questions: list[Question] = []
     seen: dict[str, int] = {}

@@ -4,12 +4,13 @@ with its file and line, and a bad value is reported rather than used."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tutor.content.errors import Problem
 from tutor.content.inert import control_characters, describe
-from tutor.content.toml_lines import Block
+from tutor.content.toml_lines import Block, key_lines, read_toml
 
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 """Deck, section, slide and question ids: lowercase letters, digits and hyphens."""
@@ -92,3 +93,24 @@ def tables(data: dict[str, Any], name: str, blocks: dict[str, list[Block]],
         check.add(1, f"'{name}' must be written as [[{name}]] tables")
         return []
     return [(table, found[i] if i < len(found) else Block(1)) for i, table in enumerate(raw)]
+
+
+@dataclass
+class TomlFile:
+    """A deck's TOML file, read: its data, the lines of its keys and tables,
+    and a checker that files problems against it."""
+
+    data: dict[str, Any]
+    top: Block
+    blocks: dict[str, list[Block]]
+    check: FieldChecker
+
+
+def open_toml(path: Path, problems: list[Problem]) -> TomlFile | None:
+    """`path` read for checking; None (with the problem filed) if it cannot be."""
+    read = read_toml(path, problems)
+    if read is None:
+        return None
+    data, text = read
+    top, blocks = key_lines(text)
+    return TomlFile(data, top, blocks, FieldChecker(path, problems))

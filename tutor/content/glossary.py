@@ -16,9 +16,8 @@ import re
 from pathlib import Path
 
 from tutor.content.errors import Problem
-from tutor.content.fields import FieldChecker, tables
+from tutor.content.fields import open_toml, tables
 from tutor.content.model import Slide, Term
-from tutor.content.toml_lines import key_lines, read_toml
 
 GLOSSARY_FILE = "glossary.toml"
 TERM_KEYS = {"term", "slide", "means", "match"}
@@ -30,12 +29,10 @@ def read_glossary(folder: Path, slide_ids: set[str],
     path = folder / GLOSSARY_FILE
     if not path.exists():
         return ()
-    read = read_toml(path, problems)
-    if read is None:
+    opened = open_toml(path, problems)
+    if opened is None:
         return ()
-    data, text = read
-    top, blocks = key_lines(text)
-    check = FieldChecker(path, problems)
+    data, top, blocks, check = opened.data, opened.top, opened.blocks, opened.check
     check.fields(data, {"term"}, set(), top, "glossary file")
     terms: list[Term] = []
     seen: dict[str, int] = {}

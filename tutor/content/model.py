@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tutor.content.outline import slide_position
+
 ParamValue = str | int | float | bool | tuple[int, ...] | tuple[float, ...]
 """A typed demo parameter (see `tutor.content.demos`)."""
 
@@ -130,10 +132,7 @@ class Deck:
 
     def slide_index(self, slide_id: str) -> int:
         """Position of the slide with this id; KeyError if there is none."""
-        for i, slide in enumerate(self.slides):
-            if slide.id == slide_id:
-                return i
-        raise KeyError(slide_id)
+        return slide_position(self.slides, slide_id)
 
     def section(self, section_id: str) -> Section:
         for section in self.sections:

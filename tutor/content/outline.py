@@ -20,9 +20,12 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from tutor.content.files import read_text
+
+if TYPE_CHECKING:
+    from tutor.content.model import Deck
 
 DECK_FILE = "deck.toml"
 QUIZ_FILE = "quiz.toml"
@@ -76,10 +79,22 @@ class DeckOutline:
     order: int = 100
 
     def slide_index(self, slide_id: str) -> int:
-        for i, slide in enumerate(self.slides):
-            if slide.id == slide_id:
-                return i
-        raise KeyError(slide_id)
+        return slide_position(self.slides, slide_id)
+
+
+def slide_position(slides: Sequence[SlideHead], slide_id: str) -> int:
+    """Index of the slide with this id; KeyError if there is none."""
+    for i, slide in enumerate(slides):
+        if slide.id == slide_id:
+            return i
+    raise KeyError(slide_id)
+
+
+def outline_of(deck: Deck) -> DeckOutline:
+    """What the library shows of a checked deck, to compare with an outline."""
+    return DeckOutline(deck.id, deck.title, deck.summary, deck.minutes, deck.prerequisites,
+                       tuple(SlideOutline(s.id, s.title) for s in deck.slides), deck.has_quiz,
+                       deck.order)
 
 
 class _Unexpected(Exception):

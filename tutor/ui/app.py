@@ -1,9 +1,8 @@
-"""The dltutor Textual app and `make_app`, the one factory for CLI and tests."""
+"""The dltutor Textual app (built by `tutor.ui.startup.make_app`)."""
 
 from __future__ import annotations
 
 import asyncio
-import difflib
 import os
 import random
 import shlex
@@ -13,7 +12,6 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,12 +28,12 @@ from textual.scrollbar import ScrollBarRender
 from textual.timer import Timer
 
 from tutor import locations
-from tutor.content import preload
 from tutor.content.inert import inert
-from tutor.content.outline import DeckCard, DeckOutline, read_outlines
+from tutor.content.outline import DeckCard, DeckOutline
 from tutor.options import AppOptions
 from tutor.progress import ProgressStore
 from tutor.ui import upstream
+from tutor.ui.decks import Decks
 from tutor.ui.screens.base import MIN_HEIGHT, MIN_WIDTH
 from tutor.ui.styles import SharedStylesheet
 from tutor.ui.widgets.too_small import TooSmall
@@ -54,10 +52,6 @@ _ASCII_ARROWS = {"left": "<-", "right": "->", "up": "Up", "down": "Down"}
 _EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 upstream.apply()
-
-
-class StartupError(Exception):
-    """dltutor cannot start with these options; the message says why."""
 
 
 class LibraryLoaded(Message):
@@ -87,11 +81,7 @@ class TutorApp(App[None]):
         # Styles parsed once per process (a fork server parses them before forking).
         self.stylesheet = SharedStylesheet(variables=self.get_css_variables())
         self.options = options
-        if library is None and outline is None:
-            raise ValueError("TutorApp needs a library or an outline of one")
-        self._library = library
-        self._outline = outline
-        self._loading: Future[Library] | None = None
+        self.decks = Decks(options.content_dir, library, outline)
         self.store = store
         self.notice = notice
         self.ascii = options.ascii
@@ -142,14 +132,17 @@ class TutorApp(App[None]):
             if self.options.quiz:
                 self.open_quiz(deck)
             else:
+                from tutor.ui.startup import resolve_slide
+
                 self.open_deck(deck, resolve_slide(deck, self.options.slide))
         else:
             self.push_screen(LibraryScreen())
         if self.notice:
             self.notify(self.notice, title="Saved progress", severity="warning", timeout=10)
         self.check_size()
-        if self._library is None:
-            self.call_after_refresh(self._load_library)
+        if not self.decks.loaded:  # check them once the first frame is out
+            self.call_after_refresh(self.decks.load_in_background,
+                                    lambda: self.post_message(LibraryLoaded()))
         if not self.is_headless:
             self._exit_on_signals()
 
@@ -189,45 +182,19 @@ class TutorApp(App[None]):
 
     @property
     def library(self) -> Library:
-        """The checked decks. Started from an outline, the app loads them in a
-        thread after the first frame; asked for sooner, it waits for them."""
-        if self._library is None:
-            if self._loading is None:
-                self._library = preload.load(self.options.content_dir)
-            else:
-                self._library = self._loading.result()
-        return self._library
+        """The checked decks (see `tutor.ui.decks`)."""
+        return self.decks.library
 
     @property
     def library_loaded(self) -> bool:
-        return self._library is not None
+        return self.decks.loaded
 
     @property
     def catalog(self) -> Sequence[DeckCard]:
-        """The decks as the library lists them: checked ones once they are loaded."""
-        if self._library is None and self._outline is not None:
-            return self._outline
-        return self.library.decks
-
-    def _load_library(self) -> None:
-        """Check the decks in a thread; the library screen is told when they are in."""
-        loading: Future[Library] = Future()
-        self._loading = loading
-
-        def load() -> None:
-            try:
-                loading.set_result(preload.load(self.options.content_dir))
-            except BaseException as exc:  # re-raised where `library` is read
-                loading.set_exception(exc)
-            self.post_message(LibraryLoaded())
-
-        threading.Thread(target=load, name="dltutor-library", daemon=True).start()
+        return self.decks.catalog
 
     def on_library_loaded(self, _message: LibraryLoaded) -> None:
-        outline = self._outline
-        library = self.library  # the error, if loading failed, surfaces here
-        self._outline = None
-        if outline != tuple(outline_of(deck) for deck in library.decks) or library.problems:
+        if self.decks.settle():
             from tutor.ui.screens.library import LibraryScreen
 
             for screen in self.screen_stack:
@@ -424,62 +391,3 @@ class TutorApp(App[None]):
 
     async def action_quit(self) -> None:
         self.exit()
-
-
-def resolve_slide(deck: Deck, slide: str | None) -> int:
-    """A slide id or 1-based number to an index; StartupError if neither."""
-    if slide is None:
-        return 0
-    if slide.isdigit() and 1 <= int(slide) <= len(deck.slides):
-        return int(slide) - 1
-    try:
-        return deck.slide_index(slide)
-    except KeyError:
-        raise StartupError(
-            f"deck '{deck.id}' has no slide '{slide}' (use an id or a number "
-            f"from 1 to {len(deck.slides)})") from None
-
-
-def outline_of(deck: Deck) -> DeckOutline:
-    """What the library shows of a checked deck, to compare with an outline."""
-    from tutor.content.outline import SlideOutline
-
-    return DeckOutline(deck.id, deck.title, deck.summary, deck.minutes, deck.prerequisites,
-                       tuple(SlideOutline(s.id, s.title) for s in deck.slides), deck.has_quiz,
-                       deck.order)
-
-
-def make_app(options: AppOptions) -> TutorApp:
-    """Load the decks (or, to start sooner, their outline: see
-    `tutor.content.outline`) and the learner's progress, and build the app."""
-    if not options.deck:
-        outline = None if preload.is_preloaded(options.content_dir) else \
-            read_outlines(options.content_dir)
-        if outline is not None:
-            store, notice = ProgressStore.open(options.state_dir, options.participant,
-                                               options.room_link)
-            return TutorApp(options, None, store, notice, outline=outline)
-    library = preload.load(options.content_dir)
-    if not library.decks:
-        problems = "\n".join(str(p) for p in library.problems)
-        raise StartupError(f"no deck could be loaded from {options.content_dir}\n{problems}")
-    if options.deck:
-        try:
-            deck = library.get(options.deck)
-        except KeyError:
-            if options.deck in library.broken():
-                problems = "\n".join(str(p) for p in library.problems)
-                raise StartupError(f"deck '{options.deck}' has problems:\n{problems}") from None
-            names = ", ".join(d.id for d in library.decks)
-            from tutor.cli import COMMANDS
-
-            close = difflib.get_close_matches(options.deck, [*COMMANDS, *library.ids()], n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise StartupError(f"no deck named '{options.deck}'{hint} "
-                               f"(decks: {names}; commands: {', '.join(COMMANDS)})") from None
-        resolve_slide(deck, options.slide)
-        if options.quiz and not deck.questions:
-            raise StartupError(f"deck '{deck.id}' has no quiz")
-    store, notice = ProgressStore.open(options.state_dir, options.participant,
-                                       options.room_link)
-    return TutorApp(options, library, store, notice)

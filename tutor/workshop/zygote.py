@@ -31,7 +31,8 @@ from tutor.locations import ROOM_LINK_ENV
 
 MAX_MESSAGE = 1 << 20
 
-PRELOAD = ("tutor.cli", "tutor.ui.app", "tutor.ui.screens.library", "tutor.ui.screens.deck",
+PRELOAD = ("tutor.cli", "tutor.ui.app", "tutor.ui.startup", "tutor.ui.screens.library",
+           "tutor.ui.screens.deck",
            "tutor.ui.screens.quiz", "tutor.ui.screens.help", "tutor.ui.screens.contents",
            "tutor.ui.screens.choose", "tutor.ui.screens.glossary", "tutor.ui.driver",
            "textual.drivers.linux_driver",
