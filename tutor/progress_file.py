@@ -17,7 +17,6 @@ import contextlib
 import errno
 import fcntl
 import os
-import secrets
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -202,7 +201,7 @@ def _open_checked(path: Path) -> sqlite3.Connection:
 def set_aside(path: Path) -> Path:
     """Move a damaged file (and its sidecars) to a name no other session will pick."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    aside = path.with_name(f"{path.name}.corrupt-{stamp}-{os.getpid()}-{secrets.token_hex(3)}")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}-{os.getpid()}-{os.urandom(3).hex()}")
     os.rename(path, aside)
     for suffix in _SIDECARS:
         with contextlib.suppress(FileNotFoundError):

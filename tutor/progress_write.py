@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import socket
 import sqlite3
 import stat
@@ -47,7 +46,7 @@ MAX_BATCH = 256
 
 
 def new_token() -> str:
-    return secrets.token_hex(8)
+    return os.urandom(8).hex()  # what secrets.token_hex does, without its hmac import
 
 
 def _attempt_row(db: sqlite3.Connection, who: str, ref: object, ids: dict[int, int]) -> int:
@@ -308,7 +307,7 @@ class Writer:
 def write_journal(path: Path, participant: str, ops: list[Op]) -> None:
     """Keep unstored changes beside the file (best effort); written whole, then
     renamed, so that a replay never reads half a journal."""
-    name = f"{PENDING}{os.getpid()}-{secrets.token_hex(4)}"
+    name = f"{PENDING}{os.getpid()}-{os.urandom(4).hex()}"
     partial = path.with_name(f".{name}.partial")
     body = json.dumps({"participant": participant, "ops": ops})
     with contextlib.suppress(OSError):
