@@ -19,9 +19,11 @@ async def test_only_a_dialog_lets_the_screen_under_it_show(
         good_content: Path, options_for: Options) -> None:
     app = make_app(options_for(good_content))
     async with app.run_test(size=(100, 30)) as pilot:
+        # The library is the first screen itself, with no empty one under it.
+        assert [type(s).__name__ for s in app.screen_stack] == ["LibraryScreen"]
         await pilot.press("enter")  # a deck over the library
         await wait_until(pilot, lambda: type(app.screen).__name__ == "DeckScreen")
-        assert len(app.screen_stack) == 3 and app._background_screens == []
+        assert len(app.screen_stack) == 2 and app._background_screens == []
         await pilot.press("question_mark")  # a dialog: the deck shows around it
         await wait_until(pilot, lambda: isinstance(app.screen, ModalScreen))
         assert type(app._background_screens[-1]).__name__ == "DeckScreen"

@@ -45,7 +45,7 @@ async def test_enter_twice_in_one_read_opens_one_deck(good_content: Path,
         await pilot.pause()
         await pilot.pause()
         assert app.is_running and isinstance(app.screen, DeckScreen)
-        assert len(app.screen_stack) == 3  # default, library, deck
+        assert len(app.screen_stack) == 2  # the library, one deck
 
 
 async def test_a_seeded_key_storm_leaves_the_app_running_and_answering(

@@ -13,7 +13,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 from textual import events
@@ -115,9 +115,16 @@ class TutorApp(App[None]):
 
     # -- start-up and size ---------------------------------------------------
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """The library, when the session starts there: Textual's own empty
+        screen under it was mounted, styled and laid out for nothing."""
+        if self.options.deck:
+            return super().get_default_screen()
         from tutor.ui.screens.library import LibraryScreen
 
+        return LibraryScreen()
+
+    def on_mount(self) -> None:
         self.set_class(self.ascii, "-ascii")
         if self.ascii:
             # Textual draws scrollbar ends with block characters (a class-wide
@@ -135,8 +142,6 @@ class TutorApp(App[None]):
                 from tutor.ui.startup import resolve_slide
 
                 self.open_deck(deck, resolve_slide(deck, self.options.slide))
-        else:
-            self.push_screen(LibraryScreen())
         if self.notice:
             self.notify(self.notice, title="Saved progress", severity="warning", timeout=10)
         self.check_size()
