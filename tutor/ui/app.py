@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import shlex
 import signal
 import sqlite3
 import subprocess
@@ -301,8 +300,11 @@ class TutorApp(App[None]):
         """The command that lists the problems of these decks."""
         default = locations.content_dir().resolve()
         folder = self.options.content_dir
-        same = folder.resolve() == default
-        return "dltutor check" if same else f"dltutor check {shlex.quote(str(folder))}"
+        if folder.resolve() == default:
+            return "dltutor check"
+        import shlex  # only a broken deck asks: not imported before the first frame
+
+        return f"dltutor check {shlex.quote(str(folder))}"
 
     def warm_engine(self, deck: Deck) -> None:
         """Compile the kernels of `deck`'s demos in the background, once per

@@ -27,6 +27,14 @@ if TYPE_CHECKING:  # Markdown is imported when a slide is drawn: the library nee
     from markdown_it.token import Token
     from rich.markdown import Markdown
 
+
+@cache
+def _re(pattern: str) -> re.Pattern[str]:
+    """`pattern` compiled when first used: only --ascii needs these, and
+    compiling them all took 2.4 ms of every start."""
+    return re.compile(pattern)
+
+
 _GLYPHS = {
     "→": ">", "←": "<", "↑": "^", "↓": "v", "↔": "-", "⇒": ">", "⇐": "<",
     "▶": ">", "◀": "<", "▲": "^", "▼": "v", "►": ">", "◄": "<",
@@ -49,13 +57,13 @@ _WORDS = {
     "∈": "in", "·": "*", "″": "''",
 }
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ᵀ", "0123456789+-T")
-_SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ᵀ]+")
+_SUPERSCRIPT_RUN = "[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ᵀ]+"
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉₊₋ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼᵤᵥ", "0123456789+-aeoxhklmnpstijuv")
-_SUBSCRIPT_RUN = re.compile("[₀-₉₊₋ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼᵤᵥ]+")
+_SUBSCRIPT_RUN = "[₀-₉₊₋ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼᵤᵥ]+"
 _HAT = "\u0302"  # combining circumflex, as in ŷ
 _HORIZONTAL = set("─━═-")
-_ROOT = re.compile(r"√(\w+)")
-_CHROME_DOT = re.compile(r"(?<= )·(?= )")
+_ROOT = r"√(\w+)"
+_CHROME_DOT = r"(?<= )·(?= )"
 
 
 def _box_char(ch: str) -> str | None:
@@ -119,9 +127,9 @@ def maths_to_ascii(text: str) -> str:
     if text.isascii():
         return text
     text = text.replace("···", "...")
-    text = _ROOT.sub(r"sqrt(\1)", text)
-    text = _SUPERSCRIPT_RUN.sub(lambda m: "^" + m.group().translate(_SUPERSCRIPTS), text)
-    text = _SUBSCRIPT_RUN.sub(_subscript, text)
+    text = _re(_ROOT).sub(r"sqrt(\1)", text)
+    text = _re(_SUPERSCRIPT_RUN).sub(lambda m: "^" + m.group().translate(_SUPERSCRIPTS), text)
+    text = _re(_SUBSCRIPT_RUN).sub(_subscript, text)
     text = unicodedata.normalize("NFD", text).replace(_HAT, "_hat")
     text = unicodedata.normalize("NFC", text)
     out = []
@@ -135,7 +143,7 @@ def maths_to_ascii(text: str) -> str:
 
 def to_ascii(text: str) -> str:
     """The app's own labels and hints: a spaced `·` separates, it does not multiply."""
-    return maths_to_ascii(_CHROME_DOT.sub("-", text))
+    return maths_to_ascii(_re(_CHROME_DOT).sub("-", text))
 
 
 def _is_drawing(ch: str) -> bool:
@@ -143,22 +151,22 @@ def _is_drawing(ch: str) -> bool:
     return 0x2500 <= code <= 0x25FF or 0x2800 <= code <= 0x28FF
 
 
-_DRAWING_PARTS = re.compile(r"(?P<gap>  +)|(?P<draw>[\u2500-\u25ff\u2800-\u28ff])|"
-                            r"(?P<text>[^ \u2500-\u25ff\u2800-\u28ff]+"
-                            r"(?: [^ \u2500-\u25ff\u2800-\u28ff]+)*)|(?P<space> )")
+_DRAWING_PARTS = (r"(?P<gap>  +)|(?P<draw>[\u2500-\u25ff\u2800-\u28ff])|"
+                  r"(?P<text>[^ \u2500-\u25ff\u2800-\u28ff]+"
+                  r"(?: [^ \u2500-\u25ff\u2800-\u28ff]+)*)|(?P<space> )")
 
 
-_ARROW_HEAD = re.compile("(?<=[─━═])[→←]|[→←](?=[─━═])")
+_ARROW_HEAD = "(?<=[─━═])[→←]|[→←](?=[─━═])"
 
 
 def drawing_to_ascii(line: str) -> str:
     """A drawn line in ASCII: strokes keep one column each, the words and
     formulas written among them are spelled out, and the extra width is taken
     from the next run of spaces so what follows keeps its column."""
-    line = _ARROW_HEAD.sub(lambda m: _GLYPHS[m.group()], line)
+    line = _re(_ARROW_HEAD).sub(lambda m: _GLYPHS[m.group()], line)
     out: list[str] = []
     debt = 0  # columns the spelled-out text has grown by, not yet given back
-    for part in _DRAWING_PARTS.finditer(line):
+    for part in _re(_DRAWING_PARTS).finditer(line):
         kind, piece = part.lastgroup, part.group()
         if kind == "gap":
             give = min(debt, len(piece) - 1)
