@@ -77,8 +77,9 @@ class TutorApp(App[None]):
         self.graphics = Display.detect(ascii=options.ascii)
         """How live demos draw: glyphs and colour for this terminal."""
         super().__init__()
-        # Styles parsed once per process (a fork server parses them before forking).
-        self.stylesheet = SharedStylesheet(variables=self.get_css_variables())
+        # Styles parsed once per process (a fork server parses them before forking),
+        # with the variables App.__init__ just computed for its own stylesheet.
+        self.stylesheet = SharedStylesheet(variables=self.theme_variables)
         self.options = options
         self.decks = Decks(options.content_dir, library, outline)
         self.store = store
