@@ -103,11 +103,34 @@ async def test_a_start_on_a_deck_builds_the_library_only_when_the_learner_goes_b
         await wait_until(pilot, lambda: type(app.screen).__name__ == "ChooseScreen")
         await pilot.press("enter")  # continue
         await wait_until(pilot, lambda: isinstance(app.screen, DeckScreen))
-        assert [type(s).__name__ for s in app.screen_stack[1:]] == ["LibraryScreen",
-                                                                   "DeckScreen"]
+        # The library took the first deck's place, under the deck now open.
+        assert [type(s).__name__ for s in app.screen_stack] == ["LibraryScreen",
+                                                                "DeckScreen"]
         await pilot.press("l")
         await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen))
-        assert len(app.screen_stack) == 2  # the same library, not a second one
+        assert len(app.screen_stack) == 1  # the same library, not a second one
+
+
+async def test_a_session_started_in_a_deck_has_that_deck_alone_until_it_moves_on(
+        good_content: Path, options_for: Options) -> None:
+    # The first screen is the app's default screen: nothing is built under it,
+    # and another deck or the library takes its place rather than piling up.
+    from tutor.ui.screens.deck import DeckScreen
+    from tutor.ui.screens.library import LibraryScreen
+
+    app = make_app(options_for(good_content, deck="alpha"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DeckScreen))
+        assert len(app.screen_stack) == 1
+        app.open_deck(app.library.get("beta"))
+        await wait_until(pilot, lambda: getattr(app.screen, "deck", None) is not None
+                         and app.screen.deck.id == "beta")
+        assert len(app.screen_stack) == 1
+        app.go_library()
+        await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        assert len(app.screen_stack) == 1
+        await pilot.press("q")
+    assert app.return_code == 0
 
 
 async def test_a_deck_screen_is_built_with_its_first_slide_on_it(

@@ -35,6 +35,7 @@ from tutor.ui import upstream
 from tutor.ui.decks import Decks
 from tutor.ui.screens.base import MIN_HEIGHT, MIN_WIDTH
 from tutor.ui.styles import SharedStylesheet
+from tutor.ui.upstream import switchable
 from tutor.ui.widgets.too_small import TooSmall
 from tutor.viz.ascii import to_ascii
 from tutor.viz.display import Display
@@ -116,13 +117,28 @@ class TutorApp(App[None]):
     # -- start-up and size ---------------------------------------------------
 
     def get_default_screen(self) -> Screen[Any]:
-        """The library, when the session starts there: Textual's own empty
-        screen under it was mounted, styled and laid out for nothing."""
-        if self.options.deck:
-            return super().get_default_screen()
+        """The first screen itself: the library, or the deck or quiz the
+        session starts in. Textual's own empty screen under it was mounted,
+        styled and laid out at every start for nothing; a deck started
+        straight into has no library under it until the learner goes there
+        (a workshop session spent a fifth of its start-up building one)."""
+        return switchable(self._first_screen())
+
+    def _first_screen(self) -> Screen[Any]:
         from tutor.ui.screens.library import LibraryScreen
 
-        return LibraryScreen()
+        if not self.options.deck:
+            return LibraryScreen()
+        deck = self.library.get(self.options.deck)
+        self.last_deck = deck.id
+        if self.options.quiz:
+            from tutor.ui.screens.quiz import QuizScreen
+
+            return QuizScreen(deck)
+        from tutor.ui.screens.deck import DeckScreen
+        from tutor.ui.startup import resolve_slide
+
+        return DeckScreen(deck, resolve_slide(deck, self.options.slide))
 
     def on_mount(self) -> None:
         self.set_class(self.ascii, "-ascii")
@@ -131,17 +147,6 @@ class TutorApp(App[None]):
             # setting, restored when this app ends): plain spaces instead.
             ScrollBarRender.VERTICAL_BARS = [" "] * 8
             ScrollBarRender.HORIZONTAL_BARS = [" "] * 8
-        if self.options.deck:
-            # Straight into the deck: the library is built when the learner
-            # goes back to it, not under the first screen (a workshop session
-            # starting on a deck spent a fifth of its start-up on it).
-            deck = self.library.get(self.options.deck)
-            if self.options.quiz:
-                self.open_quiz(deck)
-            else:
-                from tutor.ui.startup import resolve_slide
-
-                self.open_deck(deck, resolve_slide(deck, self.options.slide))
         if self.notice:
             self.notify(self.notice, title="Saved progress", severity="warning", timeout=10)
         self.check_size()
@@ -349,17 +354,26 @@ class TutorApp(App[None]):
     def open_deck(self, deck: Deck, index: int = 0) -> None:
         from tutor.ui.screens.deck import DeckScreen
 
-        self.go_library(build=False)
         self.last_deck = deck.id
-        self.push_screen(DeckScreen(deck, index))
+        self._open_from_library(DeckScreen(deck, index))
 
     def open_quiz(self, deck: Deck) -> None:
         """The deck's quiz (it goes on with a round left unfinished)."""
         from tutor.ui.screens.quiz import QuizScreen
 
-        self.go_library(build=False)
         self.last_deck = deck.id
-        self.push_screen(QuizScreen(deck))
+        self._open_from_library(QuizScreen(deck))
+
+    def _open_from_library(self, screen: Screen[Any]) -> None:
+        """`screen` over the library; or, in a session that started straight
+        into a deck and never went to the library, in place of that deck."""
+        from tutor.ui.screens.library import LibraryScreen
+
+        self.go_library(build=False)
+        if isinstance(self.screen, LibraryScreen):
+            self.push_screen(screen)
+        else:
+            self.switch_screen(screen)
 
     def peek_slide(self, deck: Deck, slide_id: str) -> None:
         """Show a slide over the current screen; leaving it returns here."""
@@ -368,14 +382,15 @@ class TutorApp(App[None]):
         self.push_screen(PeekScreen(deck, deck.slide_index(slide_id)))
 
     def go_library(self, build: bool = True) -> None:
-        """Back to the library, closing what is over it (and building it, the
-        first time, after a start straight into a deck, unless `build` is off)."""
+        """Back to the library, closing what is over it. After a start straight
+        into a deck, the library is built the first time the learner goes
+        there, in place of that first screen (unless `build` is off)."""
         from tutor.ui.screens.library import LibraryScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, LibraryScreen):
             self.pop_screen()
         if build and not isinstance(self.screen, LibraryScreen):
-            self.push_screen(LibraryScreen())
+            self.switch_screen(LibraryScreen())
 
     def action_help(self) -> None:
         from tutor.ui.screens.help import HelpScreen

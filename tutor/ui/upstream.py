@@ -7,15 +7,21 @@ issue #6665): every widget's style cache is part of a cache key, so the last
 or `t` dialog draws about 14 widgets, so each one opened kept ~300 KB until
 the cache filled (and a room server keeps one per session). The same two
 styles are computed here from the colours alone, so nothing holds a widget.
+
+`switchable` lets the app's default screen be replaced with `switch_screen`.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from textual._styles_cache import StylesCache
 from textual.color import Color
+from textual.screen import Screen
 from textual.style import Style
+
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 
 @lru_cache(1024)
@@ -33,3 +39,13 @@ def _get_inner_outer(_cache: StylesCache, base_background: Color,
 def apply() -> None:
     """Replace the leaking method (idempotent)."""
     StylesCache.get_inner_outer = _get_inner_outer  # type: ignore[method-assign,assignment]
+
+
+def switchable(screen: ScreenT) -> ScreenT:
+    """`screen`, fit to be the app's default screen and later replaced with
+    `switch_screen`. Textual gives every pushed screen a result callback and
+    removes it when the screen is switched away; the default screen never gets
+    one, so switching away from it raises IndexError (Textual 8.2). It gets the
+    same empty callback `switch_screen` gives the screen it switches to."""
+    screen._push_result_callback(screen, None)
+    return screen
