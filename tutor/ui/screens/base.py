@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
@@ -30,6 +32,9 @@ def tutor_app(screen: Screen[Any]) -> TutorApp:
 
 class TutorScreen(Screen[None]):
     """Screens fill `compose_body`; the app hides the body when too small."""
+
+    _fitted_to: Size | None = None
+    """The size the screen was last fitted to."""
 
     @property
     def tutor(self) -> TutorApp:
@@ -70,6 +75,19 @@ class TutorScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.tutor.check_size()
 
-    def on_resize(self) -> None:
+    def on_mount(self) -> None:
+        self._fitted_to = self.app.size  # what it is built for
+
+    def on_resize(self, event: Resize) -> None:
+        # Textual sends a screen Resize events at a size it already has (three
+        # after every start): re-fitting for each redrew a third of the screen
+        # after the first frame, 6 KB over SSH.
+        if event.size == self._fitted_to:
+            return
+        self._fitted_to = event.size
         self.tutor.check_size()
         self.tutor.confirm_size_soon()
+        self.size_changed()
+
+    def size_changed(self) -> None:
+        """The screen has a new size: re-fit what depends on it."""

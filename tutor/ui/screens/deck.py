@@ -164,8 +164,7 @@ class DeckScreen(TutorScreen):
         text_rows = len(console.render_lines(self._slide_text, options, pad=False))
         return "stack" if text_rows + type(self._demo).HEIGHT <= rows else "toggle"
 
-    def on_resize(self) -> None:
-        super().on_resize()
+    def size_changed(self) -> None:
         if self.is_mounted and self.query("#slide-main"):
             self.place_demo()
             self.show_header()
