@@ -383,6 +383,11 @@ class TutorApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def offers(self, action: str) -> bool:
+        """Whether the app's own `action` means anything in this session (the
+        help lists only those): a workshop session saves no screenshots."""
+        return action != "take_screenshot" or self.options.room_link is None
+
     def action_take_screenshot(self) -> None:
         """Save what the terminal shows as an SVG file and say where."""
         if self.options.room_link is not None:  # the server's disk: no participant may fill it
