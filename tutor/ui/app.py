@@ -98,9 +98,9 @@ class TutorApp(App[None]):
         self.crashed = False
         """True once Textual gave up on an unexpected error (the CLI then exits 1)."""
         self.exit_signal: int | None = None
+        """The signal that ended the app (SIGTERM, SIGHUP, SIGQUIT), if one did."""
         self.ending = False
         """The app is closing: keys read with `q` (`q t` in one read) open nothing."""
-        """The signal that ended the app (SIGTERM, SIGHUP, SIGQUIT), if one did."""
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's choice, except that its Linux driver becomes one that bytes
