@@ -13,6 +13,7 @@ from tutor.content import load_library
 from tutor.options import AppOptions
 from tutor.progress import ProgressStore
 from tutor.ui.app import TutorApp
+from tutor.ui.screens.help import HelpScreen
 
 
 async def test_f2_saves_nothing_in_a_workshop_session_and_says_why(
@@ -30,3 +31,19 @@ async def test_f2_saves_nothing_in_a_workshop_session_and_says_why(
         assert not list(tmp_path.rglob("*.svg"))
         toasts = [toast.render().plain for toast in app.screen.query(Toast)]
         assert toasts and "not available in a workshop" in toasts[-1]
+
+
+@pytest.mark.parametrize("workshop", [False, True], ids=["alone", "workshop"])
+async def test_the_help_offers_f2_only_where_it_saves(
+        workshop: bool, good_content: Path, options_for: Callable[..., AppOptions]) -> None:
+    options = options_for(good_content, deck="alpha")
+    store, _ = ProgressStore.open(options.state_dir, options.participant)
+    link = 0 if workshop else None
+    app = TutorApp(dataclasses.replace(options, room_link=link), load_library(good_content), store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = "\n".join(app.screen.key_lines())
+        assert "Keys" in text  # the app's other keys are still listed
+        assert ("F2" in text) is not workshop and ("Screenshot" in text) is not workshop

@@ -28,8 +28,8 @@ class AppOptions:
     seed: int | None = None
     """Seed of quiz draws (tests fix it; None draws afresh each round)."""
     screenshot_dir: Path | None = None
+    """Where F2 saves screenshots (None: the current directory)."""
     warm_up: bool = True
     """Compile the open deck's demo kernels in the background (tests turn it
     off: they compile what they use, and a low-priority compile holding
     numba's lock would only make them wait)."""
-    """Where F2 saves screenshots (None: the current directory)."""

@@ -4,9 +4,10 @@ Decks are written by instructors and passed around; folder names, user names
 and participant names come from outside too. A control character in any of
 them (an ESC starting a sequence that retitles the window or clears the
 screen) must be shown, never obeyed. `inert` swaps each one for a visible
-stand-in; `control_characters` finds them so `dltutor check` can name the
-line. Markup is a separate matter: text is always handed to Rich and
-Textual as plain text (`Text`, `markup=False`), never parsed as markup.
+stand-in (`strip_controls` drops them, for data files); `control_characters`
+finds them so `dltutor check` can name the line. Markup is a separate
+matter: text is always handed to Rich and Textual as plain text (`Text`,
+`markup=False`), never parsed as markup.
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ def _stand_in(match: re.Match[str]) -> str:
 def inert(text: str) -> str:
     """`text` with every control character replaced by a visible stand-in."""
     return _CONTROL.sub(_stand_in, text)
+
+
+def strip_controls(text: str) -> str:
+    """`text` without its control characters: for data files (CSV, JSON), whose
+    readers want the text itself, not stand-ins."""
+    return _CONTROL.sub("", text)
 
 
 def describe(char: str) -> str:

@@ -99,9 +99,9 @@ class TutorApp(App[None]):
         self.crashed = False
         """True once Textual gave up on an unexpected error (the CLI then exits 1)."""
         self.exit_signal: int | None = None
+        """The signal that ended the app (SIGTERM, SIGHUP, SIGQUIT), if one did."""
         self.ending = False
         """The app is closing: keys read with `q` (`q t` in one read) open nothing."""
-        """The signal that ended the app (SIGTERM, SIGHUP, SIGQUIT), if one did."""
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's choice, except that its Linux driver becomes one that bytes
@@ -397,6 +397,11 @@ class TutorApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def offers(self, action: str) -> bool:
+        """Whether the app's own `action` means anything in this session (the
+        help lists only those): a workshop session saves no screenshots."""
+        return action != "take_screenshot" or self.options.room_link is None
 
     def action_take_screenshot(self) -> None:
         """Save what the terminal shows as an SVG file and say where."""

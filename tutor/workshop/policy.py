@@ -89,6 +89,27 @@ class InputDecoder:
         return self._decoder.decode(data).encode("utf-8")
 
 
+_UNITS = (("hour", 3600.0), ("minute", 60.0), ("second", 1.0))
+
+
+def duration_words(seconds: float) -> str:
+    """A limit as a participant reads it: "30 seconds", "1 minute", "1.5 hours".
+
+    The largest unit that holds it in whole or half units (seconds only below
+    two minutes), else the largest unit it reaches, to a tenth: limits are
+    set in fractional minutes, and "0 minutes" must never be said.
+    """
+    def words(count: float, name: str) -> str:
+        return f"{count:g} {name}" + ("" if count == 1 else "s")
+
+    for name, size in _UNITS:
+        count = seconds / size
+        if count >= 1 and (count * 2).is_integer() and (size > 1 or count < 120):
+            return words(count, name)
+    name, size = next(((n, z) for n, z in _UNITS if seconds >= z), _UNITS[-1])
+    return words(round(seconds / size, 1), name)
+
+
 @dataclass
 class Limits:
     max_sessions: int = 60

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.widgets import Footer, Static
 
 from tutor.content import load_library
+from tutor.content.inert import inert
 from tutor.workshop.report import best, duration, score, share_bar
 from tutor.workshop.results import RoomReader, RoomResults, RoomUnavailable
 
@@ -29,7 +30,8 @@ BAR_WIDTH = 20
 
 
 def questions_view(room: RoomResults, ascii: bool = False) -> RenderableType:
-    """Per question, most missed first: a bar of the share right and the usual wrong answer."""
+    """Per question, most missed first: a bar of the share right and the usual wrong answer.
+    Prompts, choices, ids and names come from decks and the database: inert."""
     if not room.questions:
         return Text("No answers yet: they appear here as participants answer.", style="dim")
     grid = Table.grid(padding=(0, 1))
@@ -41,9 +43,10 @@ def questions_view(room: RoomResults, ascii: bool = False) -> RenderableType:
         style = "green" if q.share_right >= 0.8 else "yellow" if q.share_right >= 0.5 else "red"
         filled = share_bar(q.share_right, BAR_WIDTH, ascii).rstrip()
         bar = Text.assemble((filled, style), ("." * (BAR_WIDTH - len(filled)), "dim"))
-        prompt = Text(" ".join(q.prompt.split()))
+        prompt = Text(" ".join(inert(q.prompt).split()))
         if q.wrong_choice:
-            prompt.append(f"\nmost chosen wrong: {q.wrong_choice} ({q.wrong_count})", style="dim")
+            prompt.append(f"\nmost chosen wrong: {inert(q.wrong_choice)} ({q.wrong_count})",
+                          style="dim")
         grid.add_row(bar, Text(f"{q.share_right:.0%}", style="bold"),
                      Text(f"{q.right}/{q.answered}", style="dim"), prompt)
     return grid
@@ -53,7 +56,7 @@ def participants_view(room: RoomResults) -> RenderableType:
     if not room.participants:
         return Text("Nobody has connected yet.", style="dim")
     lines = [Text(f"{'nickname':<20} {'score':>6} {'best':>6} {'time':>8}  slides", style="bold")]
-    lines += [Text(f"{p.nickname:<20} {score(p):>6} {best(p):>6} {duration(p.seconds):>8}  "
+    lines += [Text(f"{inert(p.nickname):<20} {score(p):>6} {best(p):>6} {duration(p.seconds):>8}  "
                    f"{p.slides_seen}/{p.slides_total}") for p in room.participants]
     return Group(*lines)
 
@@ -84,7 +87,7 @@ class RoomApp(App[None]):
         self._stop = threading.Event()
 
     def compose(self) -> ComposeResult:
-        yield Static(f"dltutor room · {self.room_dir} · reading...", id="room-summary",
+        yield Static(inert(f"dltutor room · {self.room_dir} · reading..."), id="room-summary",
                      classes="bar", markup=False)
         with VerticalScroll(id="room-body"):
             yield Static("Questions, most missed first (first answers)", classes="heading")
@@ -120,11 +123,11 @@ class RoomApp(App[None]):
     def on_room_app_changed(self, message: Changed) -> None:
         summary = self.query_one("#room-summary", Static)
         if message.results is None:
-            summary.update(f"dltutor room · {message.problem}")
+            summary.update(inert(f"dltutor room · {message.problem}"))
             return
         room = self.results = message.results
         stamp = datetime.now().strftime("%H:%M:%S")
-        summary.update(f"dltutor room · {len(room.participants)} participant(s) · "
-                       f"{room.answers} answer(s) · updated {stamp} · {room.room_dir}")
+        summary.update(inert(f"dltutor room · {len(room.participants)} participant(s) · "
+                             f"{room.answers} answer(s) · updated {stamp} · {room.room_dir}"))
         self.query_one("#room-questions", Static).update(questions_view(room))
         self.query_one("#room-participants", Static).update(participants_view(room))

@@ -143,10 +143,11 @@ class RoomServer:
             now = time.monotonic()
             for session in list(self.sessions):
                 if now - session.last_input > limits.idle_timeout:
-                    session.end(f"no key pressed for {limits.idle_timeout / 60:.0f} minutes",
-                                "idle timeout")
+                    session.end("no key pressed for "
+                                f"{policy.duration_words(limits.idle_timeout)}", "idle timeout")
                 elif session.child and now - session.child.started > limits.session_time:
-                    session.end(f"sessions last at most {limits.session_time / 3600:g} hours",
+                    session.end("sessions last at most "
+                                f"{policy.duration_words(limits.session_time)}",
                                 "session time up")
 
     async def close(self) -> None:

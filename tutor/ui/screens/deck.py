@@ -80,6 +80,10 @@ class DeckScreen(TutorScreen):
         yield Static("", id="slide-hint", markup=False)
 
     def on_mount(self) -> None:
+        # Whether the text scrolls is known only after layout (a new slide, a
+        # resize, the demo placed): the scroll hint follows the scrollbar.
+        self.watch(self.query_one("#slide-scroll", Scroller), "show_vertical_scrollbar",
+                   lambda _scrolls: self.show_hint(), init=False)
         self.show(self.index, built=True)
         self.call_after_refresh(self.tutor.warm_engine, self.deck)
 
@@ -139,10 +143,7 @@ class DeckScreen(TutorScreen):
             main.set_class(self.layout_mode == mode, f"-{mode}")
         self.set_class(self.layout_mode == "side", "-side")
         main.set_class(self.layout_mode == "toggle" and self.demo_shown, "-demo-shown")
-        text = self.hint()
-        hint = self.query_one("#slide-hint", Static)
-        hint.update(self.tutor.plain_text(text))
-        hint.display = bool(text)
+        self.show_hint()
         self.refresh_bindings()
         if self.demo_on_screen:
             self._demo.focus()  # type: ignore[union-attr]
@@ -169,6 +170,23 @@ class DeckScreen(TutorScreen):
             self.place_demo()
             self.show_header()
 
+    def show_hint(self) -> None:
+        """Put `hint()` on the hint line. The line keeps its row on a deck's
+        slides even when empty: the text pane is then the same height whether
+        or not it scrolls (what `dltutor check` measures), and showing the
+        scroll hint cannot change whether the text scrolls."""
+        hint = self.query_one("#slide-hint", Static)
+        text = self.tutor.plain_text(self.hint())
+        if str(hint.content) != text:
+            hint.update(text)
+        hint.display = not self.peek
+
+    def text_scrolls(self) -> bool:
+        """Whether the slide's text is longer than its pane, as last laid out
+        (the pane shows its scrollbar exactly then)."""
+        scroller = self.query_one("#slide-scroll", Scroller)
+        return bool(scroller.display) and scroller.show_vertical_scrollbar
+
     def scroll_text(self, rows: int) -> None:
         """Scroll the slide's text (Up/Down when its demo has the keys)."""
         scroller = self.query_one("#slide-scroll", Scroller)
@@ -193,16 +211,17 @@ class DeckScreen(TutorScreen):
         ends. A key the footer names is not named again here."""
         if self.peek:
             return ""  # the bar says "From the quiz"; the footer, how back
+        parts: list[str] = []
         if self.layout_mode == "toggle":
-            keys = "d back to the text" if self.demo_shown else "d live demo · ↑ ↓ scroll"
+            parts.append("d back to the text" if self.demo_shown else "d live demo")
         elif self.layout_mode in ("side", "stack"):
-            keys = "Tab text / demo"
-        else:
-            keys = "↑ ↓ scroll"
-        if self.index < len(self.deck.slides) - 1:
-            return keys
-        return keys + (" · last slide: the quiz is next" if self.deck.questions
-                       else " · end of the deck")
+            parts.append("Tab text / demo")
+        if self.layout_mode in ("none", "toggle") and self.text_scrolls():
+            parts.append("↑ ↓ scroll")  # only when there is something to scroll to
+        if self.index == len(self.deck.slides) - 1:
+            parts.append("last slide: the quiz is next" if self.deck.questions
+                         else "end of the deck")
+        return " · ".join(parts)
 
     def action_next(self) -> None:
         if self.index < len(self.deck.slides) - 1:

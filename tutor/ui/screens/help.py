@@ -44,7 +44,9 @@ class HelpScreen(ModalScreen[None]):
         bindings = class_bindings(type(demo)) if shown else []
         bindings += [b for b in class_bindings(type(self.below))
                      if all(b.key != d.key for d in bindings)]
-        bindings += [b for b in self.app.BINDINGS if isinstance(b, Binding)]
+        app = tutor_app(self)
+        bindings += [b for b in app.BINDINGS
+                     if isinstance(b, Binding) and app.offers(b.action)]
         extra = getattr(self.below, "EXTRA_KEYS", [])
         for binding in bindings:
             if not isinstance(binding, Binding) or not binding.description:
