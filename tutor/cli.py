@@ -7,6 +7,7 @@ built by `tutor.ui.startup.make_app`, the same factory the tests use.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import textwrap
@@ -167,6 +168,18 @@ def _run_app(args: argparse.Namespace, deck: str | None, quiz: bool) -> int:
         print(f"dltutor: cannot use state directory: {exc}", file=sys.stderr)
         return 2
     options = app_options(args, state_dir, deck, quiz)
+    # Python's cycle collector ran about ninety times while Textual was
+    # imported and the first screen built (a tenth of the time to it), with
+    # next to no garbage to find: it is held off until the first frame is out
+    # (see TutorApp.first_frame_out), and back on here whatever happens.
+    gc.disable()
+    try:
+        return _start_app(options)
+    finally:
+        gc.enable()
+
+
+def _start_app(options: AppOptions) -> int:
     from tutor.ui.startup import StartupError, make_app
 
     try:

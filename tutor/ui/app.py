@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import random
 import signal
@@ -150,11 +151,20 @@ class TutorApp(App[None]):
         if self.notice:
             self.notify(self.notice, title="Saved progress", severity="warning", timeout=10)
         self.check_size()
+        self.call_after_refresh(self.first_frame_out)
         if not self.decks.loaded:  # check them once the first frame is out
             self.call_after_refresh(self.decks.load_in_background,
                                     lambda: self.post_message(LibraryLoaded()))
         if not self.is_headless:
             self._exit_on_signals()
+
+    def first_frame_out(self) -> None:
+        """The first frame is out. If the CLI held the cycle collector off to
+        reach it sooner, it runs again; what exists now lives as long as the
+        app, and is frozen so that later collections pass it by."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def _exit_on_signals(self) -> None:
         """SIGTERM, SIGHUP (the terminal or SSH link went away) and SIGQUIT end the
