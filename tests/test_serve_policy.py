@@ -105,3 +105,15 @@ async def test_authorized_keys_admit_their_key_only(tmp_path: Path) -> None:
 async def test_a_room_without_a_code_only_on_loopback(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="loopback"):
         await start_room(tmp_path, code=None, open_room=True, host="0.0.0.0")
+
+
+@pytest.mark.parametrize("args", [["--idle-minutes", "0"], ["--idle-minutes", "-1"],
+                                  ["--idle-minutes", "nan"], ["--max-sessions", "0"]])
+def test_serve_refuses_limits_that_would_end_or_refuse_everyone(
+        args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from tutor.workshop.cli import cmd_serve
+
+    with pytest.raises(SystemExit) as ended:
+        cmd_serve(["--no-code", *args])
+    assert ended.value.code == 2
+    assert args[0] in capsys.readouterr().err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import secrets
 import signal
@@ -135,6 +136,11 @@ def cmd_serve(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     if args.quiz and not args.deck:
         parser.error("--quiz needs --deck, e.g. --deck deep-learning --quiz")
+    if not (math.isfinite(args.idle_minutes) and args.idle_minutes > 0):
+        # 0 or less ended every session at once, its idle check spinning.
+        parser.error("--idle-minutes must be above 0, e.g. 0.5 for 30 seconds")
+    if args.max_sessions < 1:
+        parser.error("--max-sessions must be at least 1")
     if args.no_code and not is_loopback(args.host):
         parser.error("--no-code is only allowed on a loopback address (e.g. 127.0.0.1)")
     keys = Path(args.authorized_keys).expanduser() if args.authorized_keys else None
