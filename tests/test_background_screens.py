@@ -57,3 +57,26 @@ async def test_a_resize_to_the_size_a_screen_has_refits_nothing(
         assert fitted == []
         await pilot.resize_terminal(110, 32)
         await wait_until(pilot, lambda: fitted == [(110, 32)])
+
+
+@pytest.mark.parametrize("deck", [None, "alpha"])
+async def test_a_screen_is_painted_whole_once_when_it_first_shows(
+        good_content: Path, options_for: Options, monkeypatch: pytest.MonkeyPatch,
+        deck: str | None) -> None:
+    # Textual paints a screen whole as it first shows, then asked for a second
+    # whole repaint: a redundant frame (5.5 KB over SSH) at every start.
+    from textual._compositor import Compositor
+
+    full_frames: list[str] = []
+    render_full_update = Compositor.render_full_update
+
+    def record(self: Compositor, *args: object, **kwargs: object) -> object:
+        full_frames.append(type(self.root).__name__)
+        return render_full_update(self, *args, **kwargs)
+
+    monkeypatch.setattr(Compositor, "render_full_update", record)
+    app = make_app(options_for(good_content, deck=deck))
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(10):  # anything queued behind the first frame has run
+            await pilot.pause(0.02)
+        assert len(full_frames) == 1

@@ -8,7 +8,8 @@ or `t` dialog draws about 14 widgets, so each one opened kept ~300 KB until
 the cache filled (and a room server keeps one per session). The same two
 styles are computed here from the colours alone, so nothing holds a widget.
 
-`switchable` lets the app's default screen be replaced with `switch_screen`.
+`switchable` lets the app's default screen be replaced with `switch_screen`;
+`skip_first_repaint` spares a screen a redundant whole frame when it first shows.
 """
 
 from __future__ import annotations
@@ -49,3 +50,16 @@ def switchable(screen: ScreenT) -> ScreenT:
     same empty callback `switch_screen` gives the screen it switches to."""
     screen._push_result_callback(screen, None)
     return screen
+
+
+
+def skip_first_repaint(screen: Screen[Any]) -> None:
+    """Called as `screen` shows for the first time, before Textual's handler
+    lays it out and paints all of it: that handler then asks for a second
+    repaint of all of it, a redundant whole frame (5.5 KB over SSH at every
+    start). The request is dropped once the handler is done."""
+
+    def drop() -> None:
+        screen._repaint_required = False
+
+    screen.call_next(drop)

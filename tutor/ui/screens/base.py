@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
+from tutor.ui.upstream import skip_first_repaint
 from tutor.ui.widgets.footer import TutorFooter
 from tutor.ui.widgets.too_small import TooSmall
 
@@ -35,6 +36,7 @@ class TutorScreen(Screen[None]):
 
     _fitted_to: Size | None = None
     """The size the screen was last fitted to."""
+    _shown = False
 
     @property
     def tutor(self) -> TutorApp:
@@ -74,6 +76,9 @@ class TutorScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.tutor.check_size()
+        if not self._shown:
+            self._shown = True
+            skip_first_repaint(self)
 
     def on_mount(self) -> None:
         self._fitted_to = self.app.size  # what it is built for
