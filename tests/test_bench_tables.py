@@ -101,3 +101,20 @@ def test_the_serve_report_fits_80_columns() -> None:
                        "median 1.7 s, p90 2.4 s, max 2.9 s after connecting", "12.6 s for the room",
                        "31 MiB a session", "room 1072 MiB", "8.1% of one core", "3.1%",
                        "123.4% of one core", "slide 12", "99 MiB", "121 KiB", "12 B/s"])
+
+
+def test_the_room_bench_finds_its_marker_in_any_chunk() -> None:
+    marker = serve_bench.MARKER.encode()
+    frame = b"\x1b[1;2H\x1b[38;5;195m" + marker + b" 42\x1b[0m"
+    # A slow reader: the first frame and 12 KB of frames after it in one read.
+    received = bytearray(frame + b"x" * 12_000)
+    assert serve_bench._shows_marker(received, len(received))
+    # The marker cut in two by a read, with a style change at the cut.
+    cut = frame.index(marker) + 4
+    received = bytearray(b"y" * 9_000 + frame[:cut] + b"\x1b[1m")
+    assert not serve_bench._shows_marker(received, len(received))
+    received += frame[cut:]
+    assert serve_bench._shows_marker(received, len(frame) - cut)
+    # Bytes that arrive later, without the marker, do not count.
+    received = bytearray(frame + b"z" * 1_000)
+    assert not serve_bench._shows_marker(received, 500)

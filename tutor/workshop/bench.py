@@ -33,6 +33,7 @@ from tutor.locations import content_dir
 DECK = "deep-learning"
 MARKER = "slide 1 of"
 """Text of the first screen (the deck's first slide) that ends the wait."""
+FIRST_SCREEN_TIMEOUT_S = 120.0
 TICKS = os.sysconf("SC_CLK_TCK")
 RIGHT = b"\x1b[C"
 SETTLE_S = 20.0
@@ -124,8 +125,16 @@ async def _connect(client: Client, port: int) -> None:
     client.process = process
     while chunk := await process.stdout.read(65536):
         client.received += chunk
-        if client.first_screen_s is None and MARKER in _plain(bytes(client.received[-8192:])):
+        if client.first_screen_s is None and _shows_marker(client.received, len(chunk)):
             client.first_screen_s = time.monotonic() - client.connected_at
+
+
+def _shows_marker(received: bytearray, new: int) -> bool:
+    """Whether the `new` bytes just received (or the seam with what came
+    before: a marker can be cut in two) hold the first screen's marker. A
+    slow reader gets the first frame and those after it in one chunk."""
+    start = max(0, len(received) - new - len(MARKER) - 64)
+    return MARKER in _plain(bytes(received[start:]))
 
 
 def _demo_slide() -> int:
@@ -162,7 +171,12 @@ async def run(sessions: int, idle_s: float, demo_s: float, fork_server: bool = T
         server_side = [server.pid, *_descendants(server.pid)]
         server_before, own_before = _cpu_ticks(server_side) / TICKS, _own_cpu_s()
         readers = [asyncio.create_task(_connect(c, port)) for c in clients]
+        waiting_since = time.monotonic()
         while any(c.first_screen_s is None for c in clients):
+            if time.monotonic() - waiting_since > FIRST_SCREEN_TIMEOUT_S:
+                missing = [c.name for c in clients if c.first_screen_s is None]
+                raise RuntimeError(f"no first screen after {FIRST_SCREEN_TIMEOUT_S:g} s "
+                                   f"for {', '.join(missing)}")
             if any(r.done() for r in readers):
                 failed = next(r for r in readers if r.done())
                 raise RuntimeError(f"a session ended before its first screen: "
