@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Static
@@ -19,7 +20,7 @@ from tutor.ui.screens.deck import DeckScreen
 from tutor.ui.screens.library import LibraryScreen
 from tutor.ui.screens.quiz import Phase, QuizScreen
 from tutor.ui.startup import make_app
-from tutor.ui.widgets.footer import TutorFooter, key_hints
+from tutor.ui.widgets.footer import KeyHint, TutorFooter, fit_hints, hint_width, key_hints
 
 Options = Callable[..., AppOptions]
 HINTS = "#library-hint, #slide-hint, #quiz-hint"
@@ -78,6 +79,9 @@ async def test_no_key_is_named_in_both_the_hint_line_and_the_footer(
         hint, footer = await shown_keys(pilot, pilot.app.screen)  # type: ignore[attr-defined]
         assert_named_once(where, hint, footer, ascii)
         seen[where] = hint
+        bar = pilot.app.screen.query_one(TutorFooter)  # type: ignore[attr-defined]
+        drawn = bar.render().plain
+        assert cell_len(drawn) <= bar.size.width and drawn.rstrip().endswith("Keys"), where
 
     app = make_app(options_for(good_content, ascii=ascii))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -122,3 +126,17 @@ async def test_no_key_is_named_in_both_the_hint_line_and_the_footer(
     # alpha's first slide is short: nothing to scroll, so no scroll hint.
     assert "scroll" not in seen["text slide"] and "live demo" in seen["last slide, demo hidden"]
     assert "Enter" in seen["quiz feedback"]
+
+
+def test_a_footer_too_long_for_the_terminal_keeps_the_key_that_lists_them_all() -> None:
+    # A demo slide at 80 columns: the bar was cut after "l", losing q and ?.
+    hints = tuple(KeyHint(key, text, True) for key, text in [
+        ("space", "Pause/run"), ("r", "Retrain (new seed)"), ("→", "Next"), ("←", "Back"),
+        ("t", "Contents"), ("g", "Terms"), ("l", "Library"), ("q", "Quit"), ("?", "Keys")])
+    assert fit_hints(hints, 200) == hints
+    fitted = fit_hints(hints, 80)
+    assert fitted[-1].key == "?" and fitted == (*hints[:len(fitted) - 1], hints[-1])
+    assert sum(map(hint_width, fitted)) <= 80 < sum(map(hint_width, fitted)) + hint_width(
+        hints[len(fitted) - 1])
+    assert fit_hints(hints, 8) == (hints[-1],)
+    assert fit_hints((), 10) == ()

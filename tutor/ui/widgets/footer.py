@@ -15,12 +15,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import NamedTuple
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-
 
 NORMAL, DIM = Style(), Style(dim=True)
 
@@ -86,7 +86,7 @@ class TutorFooter(Widget):
         key_style = self.get_component_rich_style("footer--key")
         description_style = self.get_component_rich_style("footer--description")
         line = Text(no_wrap=True, overflow="ellipsis", end="")
-        for hint in self.hints:
+        for hint in fit_hints(self.hints, self.size.width):
             # A key that does nothing just now stays in place, dimmed.
             faded = NORMAL if hint.enabled else DIM
             line.append(f" {hint.key} ", style=key_style + faded)
@@ -104,3 +104,24 @@ def key_hints(screen: Screen[object],
             by_action[binding.action].append(
                 KeyHint(key_display(binding), binding.description, enabled))
     return tuple(hints[0] for hints in by_action.values())
+
+
+def hint_width(hint: KeyHint) -> int:
+    """Columns `hint` takes on the bar: " key description "."""
+    return cell_len(hint.key) + cell_len(hint.description) + 3
+
+
+def fit_hints(hints: tuple[KeyHint, ...], width: int) -> tuple[KeyHint, ...]:
+    """The hints that fit in `width` columns: from the first, always ending
+    with the last one (the key that lists every key), so that on a narrow
+    terminal what is cut is named on the help screen, not lost off the edge."""
+    if sum(map(hint_width, hints)) <= width or not hints:
+        return hints
+    room = width - hint_width(hints[-1])
+    kept: list[KeyHint] = []
+    for hint in hints[:-1]:
+        if hint_width(hint) > room:
+            break
+        kept.append(hint)
+        room -= hint_width(hint)
+    return (*kept, hints[-1])
