@@ -80,3 +80,32 @@ async def test_a_screen_is_painted_whole_once_when_it_first_shows(
         for _ in range(10):  # anything queued behind the first frame has run
             await pilot.pause(0.02)
         assert len(full_frames) == 1
+
+
+async def test_after_a_resize_the_title_bar_fits_the_new_width(
+        good_content: Path, options_for: Options) -> None:
+    # Fitted before Textual laid the screen out at its new size, the bar was
+    # fitted to the old width: after a resize from tiny, an empty title bar.
+    from textual.widgets import Static
+
+    from tutor.ui.screens.base import BAR_PADDING
+    from tutor.ui.screens.deck import DeckScreen
+    from tutor.viz.cards import slide_header
+
+    app = make_app(options_for(good_content, deck="alpha"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DeckScreen))
+        deck = app.screen
+        assert isinstance(deck, DeckScreen)
+
+        def bar_fits(width: int) -> bool:
+            left, right = slide_header(deck.deck, deck.index, deck.deck.title,
+                                       width - BAR_PADDING)
+            shown = (str(deck.query_one("#bar-left", Static).content),
+                     str(deck.query_one("#bar-right", Static).content))
+            return deck.size.width == width and shown == (left, right)
+
+        for width, height in [(20, 8), (200, 50), (79, 24), (120, 30)]:
+            await pilot.resize_terminal(width, height)
+            await wait_until(pilot, lambda width=width: bar_fits(width),
+                             what=f"the title bar fitted to {width} columns")

@@ -84,15 +84,19 @@ class TutorScreen(Screen[None]):
         self._fitted_to = self.app.size  # what it is built for
 
     def on_resize(self, event: Resize) -> None:
-        # Textual sends a screen Resize events at a size it already has (three
-        # after every start): re-fitting for each redrew a third of the screen
-        # after the first frame, 6 KB over SSH.
-        if event.size == self._fitted_to:
-            return
-        self._fitted_to = event.size
+        # The app's size can change and change back without this screen hearing
+        # of it (Textual passes on only the last of a burst): whether the
+        # terminal is too small is checked at every Resize.
         self.tutor.check_size()
         self.tutor.confirm_size_soon()
-        self.size_changed()
+        # Textual also sends Resize at a size the screen already has (three
+        # times after every start): re-fitting for each redrew a third of the
+        # screen after the first frame, 6 KB over SSH.
+        if event.size != self._fitted_to:
+            self._fitted_to = event.size
+            # After Textual's own handler, which lays the screen out at the new
+            # size: what is fitted to the screen's width reads that size.
+            self.call_next(self.size_changed)
 
     def size_changed(self) -> None:
         """The screen has a new size: re-fit what depends on it."""
