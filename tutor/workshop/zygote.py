@@ -24,10 +24,15 @@ import signal
 import socket
 import sys
 import termios
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tutor.locations import ROOM_LINK_ENV
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
 
 MAX_MESSAGE = 1 << 20
 
@@ -172,6 +177,41 @@ def _draw_every_slide(root: Path) -> None:
                 console.print(slide_body(slide, ascii))
 
 
+def _rehearse(root: Path) -> None:
+    """Run the tutor once on each first screen a session may have (the
+    library, each deck's first slide), headless and unseen: what Textual and
+    Rich work out on first use (their caches, each widget's styles) is then
+    done here once, instead of in every session; a forked session reached its
+    first frame with a fifth less CPU. The runs keep their progress in a
+    folder of their own, start no engine warm-up, and leave no thread behind:
+    a process with threads must not fork."""
+    import asyncio
+    import tempfile
+
+    from tutor.content.preload import load
+    from tutor.options import AppOptions
+    from tutor.ui.startup import make_app
+
+    async def leave(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        pilot.app.exit()
+
+    async def rehearse(options: AppOptions) -> None:
+        app = make_app(options)
+        try:
+            await app.run_async(headless=True, size=(120, 30), auto_pilot=leave)
+        finally:
+            app.store.close()
+
+    with tempfile.TemporaryDirectory(prefix="dltutor-rehearsal-") as state:
+        for deck in (None, *(deck.id for deck in load(root).decks)):
+            asyncio.run(rehearse(AppOptions(content_dir=root, state_dir=Path(state),
+                                            participant="rehearsal", deck=deck,
+                                            warm_up=False)))
+    if threading.active_count() != 1:
+        raise RuntimeError(f"{threading.active_count() - 1} thread(s) outlived the rehearsal")
+
+
 def main() -> None:
     for name in PRELOAD:
         __import__(name)
@@ -184,6 +224,13 @@ def main() -> None:
     from tutor.ui.styles import loaded_node_classes, preparse
 
     preparse(TutorApp, loaded_node_classes())  # and the same styles: parsed once
+    try:
+        _rehearse(content_dir())
+    except Exception as exc:  # noqa: BLE001 - sessions only start slower without it
+        print(f"dltutor fork server: rehearsal failed, sessions start without it: {exc!r}",
+              file=sys.stderr)
+        if threading.active_count() != 1:
+            raise  # forking with threads is not safe: no fork server, then
     # What is loaded now is shared by every session for good: frozen, the
     # collector in each child never walks it, so its pages are not copied by
     # the reference counts a collection would touch.
