@@ -13,11 +13,10 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
 from textual import events
-from textual.app import App
 from textual.binding import Binding
 from textual.driver import Driver
 from textual.geometry import Size
@@ -34,9 +33,9 @@ from tutor.options import AppOptions
 from tutor.progress import ProgressStore
 from tutor.ui import upstream
 from tutor.ui.decks import Decks
+from tutor.ui.navigation import ScreenNavigation
 from tutor.ui.screens.base import MIN_HEIGHT, MIN_WIDTH
 from tutor.ui.styles import SharedStylesheet
-from tutor.ui.upstream import switchable
 from tutor.ui.widgets.too_small import TooSmall
 from tutor.viz.ascii import to_ascii
 from tutor.viz.display import Display
@@ -59,7 +58,7 @@ class LibraryLoaded(Message):
     """The checked library replaced the outline the first screen was drawn from."""
 
 
-class TutorApp(App[None]):
+class TutorApp(ScreenNavigation):
     # Every screen's styles, read once at start: a screen with a CSS_PATH of its
     # own makes Textual parse the whole stylesheet again when it first opens.
     CSS_PATH = ["app.tcss", "screens/deck.tcss", "screens/glossary.tcss"]
@@ -116,30 +115,6 @@ class TutorApp(App[None]):
         return driver
 
     # -- start-up and size ---------------------------------------------------
-
-    def get_default_screen(self) -> Screen[Any]:
-        """The first screen itself: the library, or the deck or quiz the
-        session starts in. Textual's own empty screen under it was mounted,
-        styled and laid out at every start for nothing; a deck started
-        straight into has no library under it until the learner goes there
-        (a workshop session spent a fifth of its start-up building one)."""
-        return switchable(self._first_screen())
-
-    def _first_screen(self) -> Screen[Any]:
-        from tutor.ui.screens.library import LibraryScreen
-
-        if not self.options.deck:
-            return LibraryScreen()
-        deck = self.library.get(self.options.deck)
-        self.last_deck = deck.id
-        if self.options.quiz:
-            from tutor.ui.screens.quiz import QuizScreen
-
-            return QuizScreen(deck)
-        from tutor.ui.screens.deck import DeckScreen
-        from tutor.ui.startup import resolve_slide
-
-        return DeckScreen(deck, resolve_slide(deck, self.options.slide))
 
     def on_mount(self) -> None:
         self.set_class(self.ascii, "-ascii")
@@ -358,49 +333,6 @@ class TutorApp(App[None]):
         if self.ascii and binding.key in _ASCII_ARROWS:
             return _ASCII_ARROWS[binding.key]
         return super().get_key_display(binding)
-
-    # -- navigation between screens -------------------------------------------
-
-    def open_deck(self, deck: Deck, index: int = 0) -> None:
-        from tutor.ui.screens.deck import DeckScreen
-
-        self.last_deck = deck.id
-        self._open_from_library(DeckScreen(deck, index))
-
-    def open_quiz(self, deck: Deck) -> None:
-        """The deck's quiz (it goes on with a round left unfinished)."""
-        from tutor.ui.screens.quiz import QuizScreen
-
-        self.last_deck = deck.id
-        self._open_from_library(QuizScreen(deck))
-
-    def _open_from_library(self, screen: Screen[Any]) -> None:
-        """`screen` over the library; or, in a session that started straight
-        into a deck and never went to the library, in place of that deck."""
-        from tutor.ui.screens.library import LibraryScreen
-
-        self.go_library(build=False)
-        if isinstance(self.screen, LibraryScreen):
-            self.push_screen(screen)
-        else:
-            self.switch_screen(screen)
-
-    def peek_slide(self, deck: Deck, slide_id: str) -> None:
-        """Show a slide over the current screen; leaving it returns here."""
-        from tutor.ui.screens.deck import PeekScreen
-
-        self.push_screen(PeekScreen(deck, deck.slide_index(slide_id)))
-
-    def go_library(self, build: bool = True) -> None:
-        """Back to the library, closing what is over it. After a start straight
-        into a deck, the library is built the first time the learner goes
-        there, in place of that first screen (unless `build` is off)."""
-        from tutor.ui.screens.library import LibraryScreen
-
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, LibraryScreen):
-            self.pop_screen()
-        if build and not isinstance(self.screen, LibraryScreen):
-            self.switch_screen(LibraryScreen())
 
     def action_help(self) -> None:
         from tutor.ui.screens.help import HelpScreen

@@ -192,7 +192,7 @@ def _rehearse(root: Path) -> None:
     from tutor.options import AppOptions
     from tutor.ui.startup import make_app
 
-    async def leave(pilot: Pilot[None]) -> None:
+    async def leave(pilot: Pilot[object]) -> None:
         await pilot.pause()
         pilot.app.exit()
 
