@@ -30,35 +30,6 @@ async def test_only_a_dialog_lets_the_screen_under_it_show(
         assert type(app._background_screens[-1]).__name__ == "DeckScreen"
 
 
-async def test_a_resize_to_the_size_a_screen_has_refits_nothing(
-        good_content: Path, options_for: Options, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Textual repeats Resize at an unchanged size (three times after every
-    # start); re-fitting the header and hint for each redrew a third of the
-    # screen after the first frame.
-    from textual import events
-
-    from tutor.ui.screens.deck import DeckScreen
-
-    fitted: list[tuple[int, int]] = []
-    show_header = DeckScreen.show_header
-
-    def record(self: DeckScreen) -> None:
-        fitted.append(tuple(self.app.size))
-        show_header(self)
-
-    monkeypatch.setattr(DeckScreen, "show_header", record)
-    app = make_app(options_for(good_content, deck="alpha"))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, DeckScreen))
-        fitted.clear()  # the header drawn once the deck is shown
-        for _ in range(3):
-            app.screen.post_message(events.Resize(app.size, app.size))
-        await pilot.pause()
-        assert fitted == []
-        await pilot.resize_terminal(110, 32)
-        await wait_until(pilot, lambda: fitted == [(110, 32)])
-
-
 @pytest.mark.parametrize("deck", [None, "alpha"])
 async def test_a_screen_is_painted_whole_once_when_it_first_shows(
         good_content: Path, options_for: Options, monkeypatch: pytest.MonkeyPatch,

@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.events import Resize
-from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
@@ -34,8 +32,6 @@ def tutor_app(screen: Screen[Any]) -> TutorApp:
 class TutorScreen(Screen[None]):
     """Screens fill `compose_body`; the app hides the body when too small."""
 
-    _fitted_to: Size | None = None
-    """The size the screen was last fitted to."""
     _shown = False
 
     @property
@@ -80,23 +76,13 @@ class TutorScreen(Screen[None]):
             self._shown = True
             skip_first_repaint(self)
 
-    def on_mount(self) -> None:
-        self._fitted_to = self.app.size  # what it is built for
-
-    def on_resize(self, event: Resize) -> None:
-        # The app's size can change and change back without this screen hearing
-        # of it (Textual passes on only the last of a burst): whether the
-        # terminal is too small is checked at every Resize.
+    def on_resize(self) -> None:
         self.tutor.check_size()
         self.tutor.confirm_size_soon()
-        # Textual also sends Resize at a size the screen already has (three
-        # times after every start): re-fitting for each redrew a third of the
-        # screen after the first frame, 6 KB over SSH.
-        if event.size != self._fitted_to:
-            self._fitted_to = event.size
-            # After Textual's own handler, which lays the screen out at the new
-            # size: what is fitted to the screen's width reads that size.
-            self.call_next(self.size_changed)
+        # Re-fitted at every Resize, repeats at the same size included: this
+        # handler runs before Textual lays the screen out at a new size, and a
+        # repeat is what fits the title bar to the width it ends up with.
+        self.size_changed()
 
     def size_changed(self) -> None:
         """The screen has a new size: re-fit what depends on it."""
